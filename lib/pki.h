@@ -1,0 +1,62 @@
+/*
+ * pki.h - the cluster's certificates with mbedTLS: a CA, certificates it signs, hashes.
+ *
+ * Keys are ECDSA P-256. Certificates are X.509 v3 with the extensions Go's crypto/x509 and
+ * OpenSSL expect: basicConstraints, keyUsage, extendedKeyUsage (serverAuth / clientAuth), subject
+ * alternative names, subject and authority key identifiers. Everything is PEM in memory: the
+ * caller writes files.
+ */
+#ifndef KUBE_PKI_H
+#define KUBE_PKI_H
+
+#include <stddef.h>
+
+struct buf;
+
+/* What a certificate says about its subject. */
+struct pki_subject {
+	const char *cn;               /* commonName */
+	const char *const *orgs;      /* organization values (Kubernetes groups); may be NULL */
+	size_t norgs;
+	const char *const *dns_names; /* DNS SANs */
+	size_t ndns;
+	const char *const *ips;       /* IP SANs, IPv4 or IPv6 text */
+	size_t nips;
+	int server;                   /* EKU serverAuth */
+	int client;                   /* EKU clientAuth */
+	int days;                     /* validity from one hour ago (365 if 0) */
+};
+
+/* Creates a self-signed CA (CN = cn, 10 years). Returns 0 and newly allocated PEM strings
+ * (the caller frees them), or a negative error with a message in err. */
+int pki_ca_create(const char *cn, char **cert_pem, char **key_pem, struct buf *err);
+
+/* Creates a key pair and a certificate for subj signed by the CA. */
+int pki_issue(const char *ca_cert_pem, const char *ca_key_pem, const struct pki_subject *subj,
+	      char **cert_pem, char **key_pem, struct buf *err);
+
+/* Signs a PEM certificate signing request with the CA, using the CSR's public key and the
+ * identity and usages in subj (the CSR's own subject is ignored: the caller decides). */
+int pki_sign_csr(const char *ca_cert_pem, const char *ca_key_pem, const char *csr_pem,
+		 const struct pki_subject *subj, char **cert_pem, struct buf *err);
+
+/* Creates a key pair and a CSR for cn; returns PEM strings. */
+int pki_csr_create(const char *cn, char **csr_pem, char **key_pem, struct buf *err);
+
+/* Verifies that cert_pem is signed by ca_pem and valid now; returns 0 or a negative error. */
+int pki_verify(const char *ca_pem, const char *cert_pem, struct buf *err);
+
+/* Reads the subject CN and organizations of a PEM certificate. *orgs is a malloc'd array of
+ * malloc'd strings; free with pki_free_strings. */
+int pki_cert_subject(const char *cert_pem, char **cn, char ***orgs, size_t *norgs, struct buf *err);
+void pki_free_strings(char **v, size_t n);
+
+/* Hex SHA-256 of data (64 characters and a NUL). */
+void pki_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Standard base64 of data, appended to out. */
+void pki_base64(const void *data, size_t len, struct buf *out);
+/* Decodes standard base64; returns 0 or -KUBE_EINVAL. */
+int pki_base64_decode(const char *s, size_t len, struct buf *out);
+
+#endif

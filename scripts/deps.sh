@@ -1,0 +1,28 @@
+#!/bin/sh
+# deps.sh - installs every Debian package kube's build and tests need. Idempotent: packages
+# already present are left alone, and apt is not touched when nothing is missing.
+set -eu
+
+BUILD="gcc make pkg-config libc6-dev libuv1-dev libmbedtls-dev libsqlite3-dev libcjson-dev
+       node-llhttp libyaml-dev"
+TEST="clang libclang-rt-14-dev python3 python3-kubernetes python3-pytest python3-yaml
+      openssl curl procps sqlite3 git"
+
+missing=""
+for p in $BUILD $TEST; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+	echo "deps: all packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+echo "deps: installing$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
