@@ -19,8 +19,10 @@ LLHTTP_H := /usr/share/include/llhttp
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
-CPPFLAGS := -std=gnu11 -D_GNU_SOURCE -I. -Ilib -I$(LLHTTP_H) \
-            -DKUBE_VERSION='"$(VERSION)"' -DKUBE_COMMIT='"$(COMMIT)"' -DKUBE_BUILD_DATE='"$(DATE)"'
+CPPFLAGS := -std=gnu11 -D_GNU_SOURCE -I. -I$(LLHTTP_H)
+# lib/ is not on the include path (lib/yaml.h would shadow libyaml's <yaml.h>); code includes
+# "lib/x.h". Unit tests may include lib headers by their short names.
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -Ilib
 LIBS     := -luv -lmbedtls -lmbedx509 -lmbedcrypto -lsqlite3 -lcjson -lyaml -lpthread -lm
 
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -31,12 +33,18 @@ LLOBJS   := $(BUILD)/obj/llhttp/api.o $(BUILD)/obj/llhttp/http.o $(BUILD)/obj/ll
 UNIT     := $(wildcard tests/unit/test-*.c)
 UNITOBJS := $(UNIT:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/unit/runner.o
 
-.PHONY: all test unit e2e check fuzz fuzz-run bench install clean deps
+.PHONY: FORCE all test unit e2e check fuzz fuzz-run bench install clean deps
 
 all: $(BUILD)/kube
 
 $(BUILD)/kube: $(BUILD)/obj/main.o $(OBJS) $(LLOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The build identity goes into lib/version.o alone, rebuilt every time.
+$(BUILD)/obj/lib/version.o: CPPFLAGS += -DKUBE_VERSION='"$(VERSION)"' -DKUBE_COMMIT='"$(COMMIT)"' \
+                                        -DKUBE_BUILD_DATE='"$(DATE)"'
+$(BUILD)/obj/lib/version.o: FORCE
+FORCE:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

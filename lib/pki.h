@@ -31,12 +31,17 @@ struct pki_subject {
  * (the caller frees them), or a negative error with a message in err. */
 int pki_ca_create(const char *cn, char **cert_pem, char **key_pem, struct buf *err);
 
-/* Creates a key pair and a certificate for subj signed by the CA. */
+/* Creates a key pair and a certificate for subj signed by the CA. subj needs a CN, and a
+ * serving certificate (server) at least one DNS or IP SAN: Go ignores the CN. The issuer name
+ * is copied from the CA certificate byte for byte. Returns 0 and PEM strings (the caller frees
+ * them), or -KUBE_EINVAL with a message in err (bad subject, IP text, CA, or a CA key that does
+ * not match the CA certificate). Safe to call from any thread. */
 int pki_issue(const char *ca_cert_pem, const char *ca_key_pem, const struct pki_subject *subj,
 	      char **cert_pem, char **key_pem, struct buf *err);
 
 /* Signs a PEM certificate signing request with the CA, using the CSR's public key and the
- * identity and usages in subj (the CSR's own subject is ignored: the caller decides). */
+ * identity and usages in subj (the CSR's own subject is ignored: the caller decides). The CSR's
+ * self-signature is checked (the requester holds the key). */
 int pki_sign_csr(const char *ca_cert_pem, const char *ca_key_pem, const char *csr_pem,
 		 const struct pki_subject *subj, char **cert_pem, struct buf *err);
 
@@ -46,8 +51,9 @@ int pki_csr_create(const char *cn, char **csr_pem, char **key_pem, struct buf *e
 /* Verifies that cert_pem is signed by ca_pem and valid now; returns 0 or a negative error. */
 int pki_verify(const char *ca_pem, const char *cert_pem, struct buf *err);
 
-/* Reads the subject CN and organizations of a PEM certificate. *orgs is a malloc'd array of
- * malloc'd strings; free with pki_free_strings. */
+/* Reads the subject CN ("" if none) and every organization of a PEM certificate, in
+ * certificate order. *cn is malloc'd (free it); *orgs is a malloc'd array of malloc'd strings
+ * (free with pki_free_strings, also when *norgs is 0). */
 int pki_cert_subject(const char *cert_pem, char **cn, char ***orgs, size_t *norgs, struct buf *err);
 void pki_free_strings(char **v, size_t n);
 
@@ -56,7 +62,8 @@ void pki_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Standard base64 of data, appended to out. */
 void pki_base64(const void *data, size_t len, struct buf *out);
-/* Decodes standard base64; returns 0 or -KUBE_EINVAL. */
+/* Decodes standard padded base64 (line breaks ignored, like Go's StdEncoding) and appends to
+ * out; returns 0 or -KUBE_EINVAL. */
 int pki_base64_decode(const char *s, size_t len, struct buf *out);
 
 #endif

@@ -15,7 +15,8 @@
  * The store is generic: the value is opaque bytes. Two hooks connect it to the API server:
  *   - encode: runs on the store thread with the revision a write will get, so the value can
  *     carry its own revision (the API server's metadata.resourceVersion);
- *   - index: runs on the store thread for every value committed or loaded, and returns an opaque
+ *   - index: runs on the store thread for every value committed, loaded, or read back from the
+ *     log for a history watch or store_range_at (tombstones included), and returns an opaque
  *     attrs pointer kept with the kv (the API server keeps labels and selectable fields there, so
  *     that lists and watches filter without parsing JSON).
  *
@@ -77,7 +78,9 @@ int store_open(uv_loop_t *loop, const struct store_config *cfg, struct store **o
 
 /* Finishes every queued write (their callbacks run), stops the thread, closes the database and
  * the handles, frees everything, then calls cb (if not NULL) on the loop. Watchers get their
- * error callback with -KUBE_ECLOSED first. Writes submitted after this fail with -KUBE_ECLOSED. */
+ * error callback with -KUBE_ECLOSED first. Writes submitted after this fail with -KUBE_ECLOSED.
+ * s stays valid until cb returns, for store_kv_unref only: every reference the caller holds must
+ * be dropped by then. */
 void store_close(struct store *s, void (*cb)(void *arg), void *arg);
 
 /* The revision of the last committed write (0 for an empty store). */
@@ -98,10 +101,11 @@ int store_range(struct store *s, const char *prefix, const char *start_after, st
 /* Number of current keys with the prefix. */
 size_t store_count(struct store *s, const char *prefix);
 
-/* The same walk over the state as of revision rev (compact_rev < rev <= store_rev), read from
+/* The same walk over the state as of revision rev (compact_rev <= rev <= store_rev), read from
  * the log on the store thread. fn is called on the loop for each kv in key order (owned
  * references: fn must unref or keep them), at most limit kvs (0 = no limit); then done is called
- * with 0, -KUBE_ECOMPACTED, -KUBE_EINVAL (rev in the future) or -KUBE_EIO. */
+ * with 0, -KUBE_ECOMPACTED, -KUBE_EINVAL (rev in the future) or -KUBE_EIO. Returns 0, or
+ * -KUBE_ECLOSED after store_close (and then calls neither fn nor done). */
 typedef void store_done_cb(int status, void *data);
 int store_range_at(struct store *s, const char *prefix, const char *start_after, int64_t rev,
 		   size_t limit, store_range_cb *fn, store_done_cb *done, void *data);
@@ -125,8 +129,9 @@ struct store_result {
 typedef void store_txn_cb(const struct store_result *res, void *data);
 
 /* Queues a write. expect_rev is the mod_rev the key must have (0: any) for UPDATE and DELETE.
- * obj is passed to encode on the store thread; the caller must not touch obj until cb runs, and
- * frees it then. cb always runs, later, on the loop (never from inside this call). */
+ * obj is passed to encode on the store thread (encode may be NULL: the value is then empty);
+ * the caller must not touch obj until cb runs, and frees it then. cb always runs, later, on the
+ * loop (never from inside this call). */
 void store_txn(struct store *s, enum store_op_type op, const char *key, int64_t expect_rev,
 	       store_encode_cb *encode, void *obj, store_txn_cb *cb, void *data);
 
@@ -152,6 +157,9 @@ typedef void store_watch_error_cb(int status, void *data);
  * the store thread, then live changes follow. Returns the watch handle. */
 struct store_watch *store_watch(struct store *s, const char *prefix, int64_t from_rev,
 				store_event_cb *cb, store_watch_error_cb *error_cb, void *data);
+/* The revision up to which this watch has been given every change (its history replay done):
+ * what a bookmark may promise. */
+int64_t store_watch_progress(const struct store_watch *w);
 /* Stops a watch: no callback runs after this returns. */
 void store_watch_cancel(struct store_watch *w);
 

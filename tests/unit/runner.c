@@ -53,7 +53,7 @@ static int run_one(int i)
 	pid_t pid = fork();
 	if (pid == 0) {
 		alarm(120);
-		_exit(tests[i].fn() ? 1 : 0);
+		exit(tests[i].fn() ? 1 : 0);
 	}
 	int status = 0;
 	waitpid(pid, &status, 0);

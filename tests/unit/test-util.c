@@ -1,8 +1,8 @@
 /* Unit tests for lib/util, lib/buf and lib/json. */
 #include "test.h"
-#include "util.h"
-#include "buf.h"
-#include "json.h"
+#include "lib/util.h"
+#include "lib/buf.h"
+#include "lib/json.h"
 
 TEST_IMPL(util_parse_bool)
 {

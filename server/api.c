@@ -1,0 +1,698 @@
+/*
+ * api.c - the generic handlers: get, create, update, patch, delete, binding, and the shared
+ * write path. Lists are in list.c, watches in watch.c.
+ *
+ * DESIGN
+ * One code path serves every kind; kinds differ only through their registry flags. A write
+ * builds the new object as a cJSON tree (req->obj), then api_write hands it to the store, whose
+ * encode hook stamps metadata.resourceVersion on the store thread; the answer is the stored
+ * bytes. Updates are compare-and-swap on the revision the object was read at: a conflict with a
+ * concurrent writer re-runs the update from a fresh read (as upstream's GuaranteedUpdate does)
+ * unless the client named a resourceVersion, which gets 409. A write that changes nothing is
+ * answered with the current object and never reaches the disk.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/yaml2json.h"
+
+#define MAX_ATTEMPTS 16
+
+/* ---- responses --------------------------------------------------------------------------- */
+
+void api_req_free(struct api_req *req)
+{
+	auth_user_release(&req->user);
+	free(req->ns);
+	free(req->name);
+	free(req->sub);
+	free(req->q.field_manager);
+	free(req->q.field_validation);
+	free(req->q.label_selector);
+	free(req->q.field_selector);
+	free(req->q.resource_version);
+	free(req->q.resource_version_match);
+	free(req->q.cont);
+	cJSON_Delete(req->body);
+	cJSON_Delete(req->obj);
+	api_error_release(&req->err);
+	free(req);
+}
+
+void api_fail(struct api_req *req)
+{
+	struct buf body = BUF_INIT;
+	char retry[16];
+	struct http_header h = { "Retry-After", retry };
+	if (!req->err.code)
+		api_error_internal(&req->err, "unknown error");
+	api_error_render(&req->err, &body);
+	snprintf(retry, sizeof(retry), "%d", req->err.retry_after);
+	http_respond(req->http, req->err.code, "application/json", &h, req->err.retry_after ? 1 : 0, body.data,
+		     body.len);
+	buf_release(&body);
+	api_req_free(req);
+}
+
+void api_reply(struct api_req *req, int code, const struct buf *body)
+{
+	http_respond(req->http, code, "application/json", NULL, 0, buf_str(body), body->len);
+	api_req_free(req);
+}
+
+void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv)
+{
+	if (!req->table) {
+		http_respond(req->http, code, "application/json", NULL, 0, kv->value->data, kv->value->len);
+		api_req_free(req);
+		return;
+	}
+	struct buf out = BUF_INIT;
+	cJSON *obj = obj_parse(kv);
+	table_single(req->kind, obj, req->q.include_object, &out);
+	cJSON_Delete(obj);
+	api_reply(req, code, &out);
+	buf_release(&out);
+}
+
+/* ---- decoding ---------------------------------------------------------------------------- */
+
+/* The media type of a Content-Type header, without parameters, in *out (lowercase). */
+static void media_type(const char *ct, char *out, size_t len)
+{
+	size_t i = 0;
+	for (; ct && *ct && *ct != ';' && i + 1 < len; ct++)
+		if (*ct != ' ')
+			out[i++] = (char)(*ct >= 'A' && *ct <= 'Z' ? *ct + 32 : *ct);
+	out[i] = '\0';
+}
+
+/* Decodes the request body as JSON or YAML into req->body. Returns 0 or fills req->err. */
+static int decode_body(struct api_req *req, const char *type_name)
+{
+	char mt[96];
+	struct buf err = BUF_INIT;
+	media_type(http_header(req->http, "Content-Type"), mt, sizeof(mt));
+	if (!*mt || !strcmp(mt, "application/json") || !strcmp(mt, "*/*"))
+		req->body = json_parse(req->http->body, req->http->body_len, &err);
+	else if (!strcmp(mt, "application/yaml") || !strcmp(mt, "text/yaml"))
+		req->body = y2j_parse(req->http->body, req->http->body_len, &err);
+	else {
+		/* TODO(issue 3): application/vnd.kubernetes.protobuf bodies (kubectl 1.32+). */
+		api_error_set(&req->err, 415, "UnsupportedMediaType",
+			      "the body of the request was in an unknown format - accepted media types include: "
+			      "application/json, application/yaml");
+		buf_release(&err);
+		return -1;
+	}
+	if (!req->body) {
+		char summary[40];
+		size_t n = MIN(req->http->body_len, sizeof(summary) - 1);
+		memcpy(summary, req->http->body, n);
+		summary[n] = '\0';
+		api_error_bad_request(&req->err,
+				      "the object provided is unrecognized (must be of type %s): couldn't get "
+				      "version/kind; json parse error: %s (%s)",
+				      type_name, buf_str(&err), summary);
+		buf_release(&err);
+		return -1;
+	}
+	buf_release(&err);
+	return 0;
+}
+
+/* Checks apiVersion and kind of a decoded object against the URL and fills them in when the
+ * body omits them (the Python client omits them). Returns 0 or fills req->err. */
+static int check_type(struct api_req *req, cJSON *obj, const char *api_version, const char *kind)
+{
+	if (!cJSON_IsObject(obj)) {
+		api_error_bad_request(&req->err, "the object provided is unrecognized (must be of type %s): "
+						 "couldn't get version/kind; json parse error: expected an object",
+				      kind);
+		return -1;
+	}
+	const char *av = json_str(obj, "apiVersion"), *kd = json_str(obj, "kind");
+	if (av && *av && strcmp(av, api_version)) {
+		api_error_bad_request(&req->err,
+				      "the API version in the data (%s) does not match the expected API version (%s)",
+				      av, api_version);
+		return -1;
+	}
+	if (kd && *kd && strcmp(kd, kind)) {
+		api_error_bad_request(&req->err, "%s in version \"%s\" cannot be handled as a %s: the kind of the "
+						 "object does not match the resource",
+				      kd, req->kind->version, kind);
+		return -1;
+	}
+	json_set_str(obj, "apiVersion", api_version);
+	json_set_str(obj, "kind", kind);
+	return 0;
+}
+
+/* Makes metadata.namespace agree with the URL. Returns 0 or fills req->err. */
+static int check_namespace(struct api_req *req, cJSON *meta)
+{
+	const char *ns = json_str(meta, "namespace");
+	if (!(req->kind->flags & KIND_NAMESPACED)) {
+		json_del(meta, "namespace");
+		return 0;
+	}
+	if (ns && *ns && strcmp(ns, req->ns)) {
+		api_error_bad_request(&req->err,
+				      "the namespace of the provided object does not match the namespace sent on the request");
+		return -1;
+	}
+	json_set_str(meta, "namespace", req->ns);
+	return 0;
+}
+
+/* ---- get --------------------------------------------------------------------------------- */
+
+static struct store_kv *lookup(struct api_req *req, const char *name)
+{
+	struct buf key = BUF_INIT;
+	kind_key(req->kind, req->ns, name, &key);
+	struct store_kv *kv = store_get(req->srv->store, key.data);
+	buf_release(&key);
+	return kv;
+}
+
+void api_get(struct api_req *req)
+{
+	struct store_kv *kv = lookup(req, req->name);
+	if (!kv) {
+		api_error_not_found(&req->err, req->kind, req->name);
+		api_fail(req);
+		return;
+	}
+	api_reply_kv(req, 200, kv);
+}
+
+/* ---- the shared write path --------------------------------------------------------------- */
+
+struct write_ctx {
+	struct api_req *req;
+	int code;
+	void (*retry)(struct api_req *req);
+};
+
+static void write_done(const struct store_result *res, void *data)
+{
+	struct write_ctx *w = data;
+	struct api_req *req = w->req;
+	const char *name = req->name ? req->name : json_strv(req->obj, "metadata", "name", NULL);
+	if (res->status == 0) {
+		if (w->code == 0) { /* a delete answered with a Status */
+			struct buf out = BUF_INIT;
+			status_success(&out, req->kind, name ? name : "",
+				       json_strv(req->obj, "metadata", "uid", NULL));
+			api_reply(req, 200, &out);
+			buf_release(&out);
+		} else {
+			api_reply_kv(req, w->code, res->kv);
+		}
+	} else if (res->status == -KUBE_ECONFLICT && w->retry && req->attempts < MAX_ATTEMPTS) {
+		req->attempts++;
+		cJSON_Delete(req->obj);
+		req->obj = NULL;
+		w->retry(req);
+	} else {
+		if (res->status == -KUBE_EIO)
+			log_error("store write for %s failed: %s", name ? name : "?", res->err ? res->err : "");
+		api_error_from_store(&req->err, res->status, req->kind, name ? name : "", res->err);
+		api_fail(req);
+	}
+	free(w);
+}
+
+void api_write(struct api_req *req, enum store_op_type op, const char *key, int code,
+	       void (*retry)(struct api_req *req))
+{
+	struct write_ctx *w = xcalloc(1, sizeof(*w));
+	w->req = req;
+	w->code = code;
+	w->retry = retry;
+	store_txn(req->srv->store, op, key, req->expect_rev, obj_encode, req->obj, write_done, w);
+}
+
+/* The answer to a dry run: the object as it would be stored, without a new revision. */
+static void reply_dry_run(struct api_req *req, int code, const char *rv)
+{
+	struct buf out = BUF_INIT;
+	cJSON *meta = json_obj_force(req->obj, "metadata");
+	if (rv)
+		json_set_str(meta, "resourceVersion", rv);
+	else
+		json_del(meta, "resourceVersion");
+	json_print(req->obj, &out);
+	api_reply(req, code, &out);
+	buf_release(&out);
+}
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+static void generate_name(cJSON *meta)
+{
+	static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+	const char *prefix = json_str(meta, "generateName");
+	unsigned char r[5];
+	char suffix[6];
+	random_bytes(r, sizeof(r));
+	for (size_t i = 0; i < 5; i++)
+		suffix[i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
+	suffix[5] = '\0';
+	char *name = xasprintf("%.*s%s", 58, prefix, suffix);
+	json_set_str(meta, "name", name);
+	free(name);
+}
+
+/* Fills the fields the system owns on a new object. */
+static void prepare_create(struct api_req *req, cJSON *obj, cJSON *meta)
+{
+	char uid[37], now[21];
+	uuid_v4(uid);
+	format_rfc3339(wall_seconds(), now);
+	json_set_str(meta, "uid", uid);
+	json_set_str(meta, "creationTimestamp", now);
+	json_del(meta, "deletionTimestamp");
+	json_del(meta, "deletionGracePeriodSeconds");
+	json_del(meta, "selfLink");
+	if (req->kind->flags & KIND_GENERATION)
+		json_set_int(meta, "generation", 1);
+	else
+		json_del(meta, "generation");
+	if (req->kind == kind_by_resource("", "v1", "namespaces")) {
+		cJSON *spec = json_obj_force(obj, "spec");
+		cJSON *fin = cJSON_CreateStringArray((const char *[]){ "kubernetes" }, 1);
+		json_set(spec, "finalizers", fin);
+		json_set(obj, "status", cJSON_CreateObject());
+		json_set_str(json_obj(obj, "status"), "phase", "Active");
+	} else if (req->kind->flags & KIND_STATUS) {
+		/* TODO(issue 3): per-kind PrepareForCreate (e.g. pods start Pending). */
+		json_del(obj, "status");
+	}
+}
+
+/* Validates metadata (kind-specific validation comes with issue 3). Returns 0 or fills err. */
+static int validate(struct api_req *req, const cJSON *obj, const cJSON *old)
+{
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	const cJSON *meta = json_obj(obj, "metadata");
+	validate_object_meta(meta, old ? json_obj(old, "metadata") : NULL, req->kind->flags & KIND_NAMESPACED,
+			     req->kind->name_rule, &errs);
+	if (!errs.n)
+		return 0;
+	api_error_invalid(&req->err, req->kind, json_str(meta, "name"), &errs);
+	return -1;
+}
+
+static int namespace_usable(struct api_req *req)
+{
+	if (!(req->kind->flags & KIND_NAMESPACED))
+		return 1;
+	const struct kind *nsk = kind_by_resource("", "v1", "namespaces");
+	struct buf key = BUF_INIT;
+	kind_key(nsk, NULL, req->ns, &key);
+	struct store_kv *kv = store_get(req->srv->store, key.data);
+	buf_release(&key);
+	if (!kv) {
+		api_error_not_found(&req->err, nsk, req->ns);
+		return 0;
+	}
+	/* TODO(issue 3): NamespaceLifecycle forbids creation in a terminating namespace. */
+	return 1;
+}
+
+void api_create(struct api_req *req)
+{
+	struct buf key = BUF_INIT;
+	if (decode_body(req, req->kind->kind) < 0 ||
+	    check_type(req, req->body, req->kind->api_version, req->kind->kind) < 0)
+		goto fail;
+	req->obj = req->body;
+	req->body = NULL;
+	cJSON *meta = json_obj_force(req->obj, "metadata");
+	if (check_namespace(req, meta) < 0)
+		goto fail;
+	const char *rv = json_str(meta, "resourceVersion");
+	if (rv && *rv) {
+		api_error_bad_request(&req->err, "resourceVersion should not be set on objects to be created");
+		goto fail;
+	}
+	const char *name = json_str(meta, "name"), *gen = json_str(meta, "generateName");
+	if ((!name || !*name) && gen && *gen)
+		generate_name(meta);
+	prepare_create(req, req->obj, meta);
+	if (validate(req, req->obj, NULL) < 0 || !namespace_usable(req))
+		goto fail;
+	if (req->q.dry_run) {
+		reply_dry_run(req, 201, NULL);
+		return;
+	}
+	kind_key(req->kind, req->ns, json_str(meta, "name"), &key);
+	req->expect_rev = 0;
+	api_write(req, STORE_CREATE, key.data, 201, NULL);
+	buf_release(&key);
+	return;
+fail:
+	buf_release(&key);
+	api_fail(req);
+}
+
+/* ---- update and patch -------------------------------------------------------------------- */
+
+/* Copies the fields a client may not change from old into obj. */
+static void keep_system_fields(struct api_req *req, cJSON *obj, const cJSON *old)
+{
+	static const char *const fixed[] = { "uid", "creationTimestamp", "deletionTimestamp",
+					     "deletionGracePeriodSeconds", "generation" };
+	cJSON *meta = json_obj_force(obj, "metadata");
+	const cJSON *ometa = json_obj(old, "metadata");
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(ometa, fixed[i]);
+		if (v)
+			json_set(meta, fixed[i], cJSON_Duplicate(v, 1));
+		else
+			json_del(meta, fixed[i]);
+	}
+	json_del(meta, "selfLink");
+	int status_only = req->sub && !strcmp(req->sub, "status");
+	if (status_only) {
+		/* Writes to /status change status alone: everything else comes from old. */
+		cJSON *status = cJSON_DetachItemFromObjectCaseSensitive(obj, "status");
+		cJSON *meta_new = cJSON_DetachItemFromObjectCaseSensitive(obj, "metadata");
+		cJSON *child;
+		while ((child = obj->child))
+			cJSON_Delete(cJSON_DetachItemViaPointer(obj, child));
+		cJSON_ArrayForEach(child, old)
+			if (strcmp(child->string, "status") && strcmp(child->string, "metadata"))
+				cJSON_AddItemToObject(obj, child->string, cJSON_Duplicate(child, 1));
+		cJSON_AddItemToObject(obj, "metadata", meta_new);
+		if (status)
+			cJSON_AddItemToObject(obj, "status", status);
+	} else if (req->kind->flags & KIND_STATUS) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(old, "status");
+		json_del(obj, "status");
+		if (st)
+			cJSON_AddItemToObject(obj, "status", cJSON_Duplicate(st, 1));
+	}
+	if ((req->kind->flags & KIND_GENERATION) && !status_only &&
+	    !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(obj, "spec"),
+			   cJSON_GetObjectItemCaseSensitive(old, "spec"), 1)) {
+		int64_t g = 0;
+		json_int(ometa, "generation", &g);
+		json_set_int(meta, "generation", g + 1);
+	}
+}
+
+/* Is obj equal to old apart from resourceVersion? Then the write is skipped. */
+static int unchanged(cJSON *obj, const cJSON *old)
+{
+	cJSON *meta = json_obj(obj, "metadata");
+	const char *orv = json_strv(old, "metadata", "resourceVersion", NULL);
+	cJSON *rv = cJSON_DetachItemFromObjectCaseSensitive(meta, "resourceVersion");
+	cJSON *cmp = cJSON_Duplicate(old, 1);
+	json_del(json_obj(cmp, "metadata"), "resourceVersion");
+	int same = cJSON_Compare(obj, cmp, 1);
+	cJSON_Delete(cmp);
+	if (rv)
+		cJSON_AddItemToObject(meta, "resourceVersion", rv);
+	else if (orv)
+		json_set_str(meta, "resourceVersion", orv);
+	return same;
+}
+
+/* Finishes an update of req->obj against the stored kv: checks, then writes. The client's
+ * resourceVersion (if any) is a precondition. */
+static void update_against(struct api_req *req, struct store_kv *kv, void (*retry)(struct api_req *req))
+{
+	struct buf key = BUF_INIT;
+	cJSON *old = obj_parse(kv);
+	cJSON *meta = json_obj_force(req->obj, "metadata");
+	const char *rv = json_str(meta, "resourceVersion");
+	const char *oname = json_str(meta, "name");
+	if (oname && *oname && strcmp(oname, req->name)) {
+		api_error_bad_request(&req->err, "the name of the object (%s) does not match the name on the URL (%s)",
+				      oname, req->name);
+		goto fail;
+	}
+	json_set_str(meta, "name", req->name);
+	if (check_namespace(req, meta) < 0)
+		goto fail;
+	int64_t want = 0;
+	if (rv && *rv && (parse_int64(rv, 1, INT64_MAX, &want) < 0 || want != kv->mod_rev)) {
+		api_error_conflict(&req->err, req->kind, req->name, NULL);
+		goto fail;
+	}
+	keep_system_fields(req, req->obj, old);
+	if (validate(req, req->obj, old) < 0)
+		goto fail;
+	if (unchanged(req->obj, old)) {
+		cJSON_Delete(old);
+		api_reply_kv(req, 200, kv);
+		return;
+	}
+	cJSON_Delete(old);
+	old = NULL;
+	if (req->q.dry_run) {
+		char cur[24];
+		snprintf(cur, sizeof(cur), "%lld", (long long)kv->mod_rev);
+		reply_dry_run(req, 200, cur);
+		return;
+	}
+	req->expect_rev = kv->mod_rev;
+	kind_key(req->kind, req->ns, req->name, &key);
+	api_write(req, STORE_UPDATE, key.data, 200, want ? NULL : retry);
+	buf_release(&key);
+	return;
+fail:
+	cJSON_Delete(old);
+	buf_release(&key);
+	api_fail(req);
+}
+
+static void update_attempt(struct api_req *req)
+{
+	struct store_kv *kv = lookup(req, req->name);
+	if (!req->obj)
+		req->obj = cJSON_Duplicate(req->body, 1);
+	if (!kv) {
+		if ((req->kind->flags & KIND_CREATE_ON_UPDATE) && !req->sub) {
+			cJSON *meta = json_obj_force(req->obj, "metadata");
+			json_set_str(meta, "name", req->name);
+			if (check_namespace(req, meta) < 0)
+				goto fail;
+			json_del(meta, "resourceVersion");
+			prepare_create(req, req->obj, meta);
+			struct buf key = BUF_INIT;
+			kind_key(req->kind, req->ns, req->name, &key);
+			if (validate(req, req->obj, NULL) < 0 || !namespace_usable(req)) {
+				buf_release(&key);
+				goto fail;
+			}
+			api_write(req, STORE_CREATE, key.data, 201, NULL);
+			buf_release(&key);
+			return;
+		}
+		api_error_not_found(&req->err, req->kind, req->name);
+		goto fail;
+	}
+	update_against(req, kv, update_attempt);
+	return;
+fail:
+	api_fail(req);
+}
+
+void api_update(struct api_req *req)
+{
+	if (decode_body(req, req->kind->kind) < 0 ||
+	    check_type(req, req->body, req->kind->api_version, req->kind->kind) < 0) {
+		api_fail(req);
+		return;
+	}
+	update_attempt(req);
+}
+
+/* Applies the request's patch to the current object; the result goes through the update path. */
+static void patch_attempt(struct api_req *req)
+{
+	char mt[96];
+	struct buf err = BUF_INIT;
+	struct store_kv *kv = lookup(req, req->name);
+	if (!kv) {
+		api_error_not_found(&req->err, req->kind, req->name);
+		goto fail;
+	}
+	cJSON *doc = obj_parse(kv);
+	media_type(http_header(req->http, "Content-Type"), mt, sizeof(mt));
+	if (!strcmp(mt, "application/json-patch+json")) {
+		if (json_patch_apply(&doc, req->body, &err) < 0) {
+			cJSON_Delete(doc);
+			api_error_set(&req->err, 422, "Invalid", "%s", buf_str(&err));
+			goto fail;
+		}
+	} else {
+		merge_patch_apply(&doc, req->body);
+	}
+	if (check_type(req, doc, req->kind->api_version, req->kind->kind) < 0) {
+		cJSON_Delete(doc);
+		goto fail;
+	}
+	req->obj = doc;
+	buf_release(&err);
+	update_against(req, kv, patch_attempt);
+	return;
+fail:
+	buf_release(&err);
+	api_fail(req);
+}
+
+void api_patch(struct api_req *req)
+{
+	char mt[96];
+	struct buf err = BUF_INIT;
+	media_type(http_header(req->http, "Content-Type"), mt, sizeof(mt));
+	if (strcmp(mt, "application/json-patch+json") && strcmp(mt, "application/merge-patch+json")) {
+		/* TODO(issue 3): strategic merge patch and server-side apply. */
+		api_error_set(&req->err, 415, "UnsupportedMediaType",
+			      "the body of the request was in an unknown format - accepted media types include: "
+			      "application/json-patch+json, application/merge-patch+json");
+		goto fail;
+	}
+	req->body = json_parse(req->http->body, req->http->body_len, &err);
+	if (!req->body) {
+		api_error_bad_request(&req->err, "error decoding patch: %s", buf_str(&err));
+		goto fail;
+	}
+	if (!strcmp(mt, "application/json-patch+json") && !cJSON_IsArray(req->body)) {
+		api_error_bad_request(&req->err, "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+		goto fail;
+	}
+	buf_release(&err);
+	patch_attempt(req);
+	return;
+fail:
+	buf_release(&err);
+	api_fail(req);
+}
+
+/* ---- delete ------------------------------------------------------------------------------ */
+
+/* Reads DeleteOptions from the body (JSON, optional) and checks the preconditions against the
+ * current object. Returns 0 or fills req->err. */
+static int delete_preconditions(struct api_req *req, const struct store_kv *kv, const cJSON *cur)
+{
+	struct buf err = BUF_INIT;
+	if (req->http->body_len) {
+		req->body = json_parse(req->http->body, req->http->body_len, &err);
+		if (!req->body || !cJSON_IsObject(req->body)) {
+			api_error_bad_request(&req->err, "the object provided is unrecognized (must be of type "
+							 "DeleteOptions): %s",
+					      buf_str(&err));
+			buf_release(&err);
+			return -1;
+		}
+	}
+	buf_release(&err);
+	const cJSON *pre = json_obj(req->body, "preconditions");
+	const char *uid = json_str(pre, "uid"), *rv = json_str(pre, "resourceVersion");
+	const char *cur_uid = json_strv(cur, "metadata", "uid", NULL);
+	if (uid && cur_uid && strcmp(uid, cur_uid)) {
+		api_error_conflict(&req->err, req->kind, req->name, NULL);
+		free(req->err.message);
+		req->err.message = xasprintf("Precondition failed: UID in precondition: %s, UID in object meta: %s",
+					     uid, cur_uid);
+		return -1;
+	}
+	char cur_rv[24];
+	snprintf(cur_rv, sizeof(cur_rv), "%lld", (long long)kv->mod_rev);
+	if (rv && strcmp(rv, cur_rv)) {
+		api_error_conflict(&req->err, req->kind, req->name, NULL);
+		free(req->err.message);
+		req->err.message = xasprintf("Precondition failed: ResourceVersion in precondition: %s, "
+					     "ResourceVersion in object meta: %s",
+					     rv, cur_rv);
+		return -1;
+	}
+	return 0;
+}
+
+static void delete_attempt(struct api_req *req)
+{
+	struct buf key = BUF_INIT;
+	struct store_kv *kv = lookup(req, req->name);
+	if (!kv) {
+		api_error_not_found(&req->err, req->kind, req->name);
+		goto fail;
+	}
+	cJSON_Delete(req->obj);
+	req->obj = obj_parse(kv);
+	cJSON_Delete(req->body);
+	req->body = NULL;
+	if (delete_preconditions(req, kv, req->obj) < 0)
+		goto fail;
+	/* TODO(issue 3): graceful deletion, finalizers, propagation policy, namespace Terminating. */
+	if (req->q.dry_run) {
+		reply_dry_run(req, 200, NULL);
+		buf_release(&key);
+		return;
+	}
+	req->expect_rev = kv->mod_rev;
+	kind_key(req->kind, req->ns, req->name, &key);
+	api_write(req, STORE_DELETE, key.data, req->kind->flags & KIND_RETURN_DELETED ? 200 : 0, delete_attempt);
+	buf_release(&key);
+	return;
+fail:
+	buf_release(&key);
+	api_fail(req);
+}
+
+void api_delete(struct api_req *req)
+{
+	delete_attempt(req);
+}
+
+/* ---- pods/binding ------------------------------------------------------------------------ */
+
+/* POST pods/NAME/binding sets spec.nodeName of an unbound pod to the Binding's target. */
+void api_binding(struct api_req *req)
+{
+	struct store_kv *kv;
+	if (decode_body(req, "Binding") < 0 || check_type(req, req->body, "v1", "Binding") < 0)
+		goto fail;
+	const char *node = json_strv(req->body, "target", "name", NULL);
+	if (!node || !*node) {
+		struct field_errors errs = FIELD_ERRORS_INIT;
+		field_errors_add(&errs, FE_REQUIRED, "target.name", NULL, NULL);
+		api_error_invalid(&req->err, req->kind, req->name, &errs);
+		goto fail;
+	}
+	kv = lookup(req, req->name);
+	if (!kv) {
+		api_error_not_found(&req->err, req->kind, req->name);
+		goto fail;
+	}
+	req->obj = obj_parse(kv);
+	cJSON *spec = json_obj_force(req->obj, "spec");
+	const char *cur = json_str(spec, "nodeName");
+	if (cur && *cur) {
+		api_error_conflict(&req->err, req->kind, req->name, NULL);
+		free(req->err.message);
+		req->err.message = xasprintf("Operation cannot be fulfilled on pods/binding \"%s\": pod %s is already "
+					     "assigned to node \"%s\"",
+					     req->name, req->name, cur);
+		goto fail;
+	}
+	json_set_str(spec, "nodeName", node);
+	struct buf key = BUF_INIT;
+	req->expect_rev = kv->mod_rev;
+	kind_key(req->kind, req->ns, req->name, &key);
+	/* The answer to a binding is a Success Status (code 0 selects it). */
+	api_write(req, STORE_UPDATE, key.data, 0, NULL);
+	buf_release(&key);
+	return;
+fail:
+	api_fail(req);
+}

@@ -1,0 +1,296 @@
+/*
+ * internal.h - what the files of the API server share: the kind registry, stored-object
+ * attributes, errors as Status, the request being served, and the server's runtime state.
+ */
+#ifndef KUBE_SERVER_INTERNAL_H
+#define KUBE_SERVER_INTERNAL_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "lib/buf.h"
+#include "lib/http.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "server/patch.h"
+#include "server/selector.h"
+#include "server/server.h"
+#include "server/validate.h"
+#include "sqlite/store.h"
+
+/* The Kubernetes version the API reports (discovery, /version). */
+#define KUBE_K8S_MAJOR "1"
+#define KUBE_K8S_MINOR "33"
+#define KUBE_K8S_VERSION "v1.33.1"
+
+/* ---- the kind registry (registry.c) ---------------------------------------------------- */
+
+enum kind_flags {
+	KIND_NAMESPACED = 1 << 0,
+	KIND_STATUS = 1 << 1,          /* has a status subresource; writes to the main resource keep status */
+	KIND_SCALE = 1 << 2,           /* has a scale subresource (autoscaling/v1 Scale) */
+	KIND_GENERATION = 1 << 3,      /* metadata.generation counts spec changes */
+	KIND_ALL = 1 << 4,             /* in the "all" category */
+	KIND_RETURN_DELETED = 1 << 5,  /* DELETE answers with the object rather than a Status */
+	KIND_CREATE_ON_UPDATE = 1 << 6, /* PUT of a missing object creates it */
+	KIND_BINDING = 1 << 7,         /* pods: has the binding subresource */
+	KIND_FINALIZE = 1 << 8,        /* namespaces: has the finalize subresource */
+};
+
+struct table_col {
+	const char *name;
+	const char *type;   /* "string", "integer", "date", "boolean" */
+	const char *format; /* "name" for the first column, else "" */
+	const char *description;
+	int priority;       /* 0: always shown; 1: with -o wide */
+};
+
+/* Appends one cell per column for obj to cells (a JSON array). now is the wall clock. */
+typedef void table_row_fn(const cJSON *obj, cJSON *cells, int64_t now);
+
+struct kind {
+	const char *group;       /* "" for the core group */
+	const char *version;
+	const char *kind;
+	const char *plural;
+	const char *singular;
+	const char *short_names[4];
+	unsigned flags;
+	enum name_rule name_rule;
+	const char *const *fields; /* selectable fields besides metadata.name/namespace; NULL-ended */
+	const struct table_col *cols; /* NULL: upstream's default Name / Created At */
+	size_t ncols;
+	table_row_fn *row;
+	/* Filled by registry_init: */
+	char *api_version;       /* "v1", "apps/v1" */
+	char *list_kind;         /* "PodList" */
+	char *qualified;         /* "pods", "deployments.apps": for error messages */
+	char *qualified_kind;    /* "Pod", "Deployment.apps" */
+	char *prefix;            /* storage key prefix "/registry/apps/deployments/" */
+};
+
+void registry_init(void);
+size_t registry_count(void);
+const struct kind *registry_at(size_t i);
+const struct kind *kind_by_resource(const char *group, const char *version, const char *plural);
+const struct kind *kind_by_gvk(const char *group, const char *version, const char *kind);
+/* The kind a storage key belongs to, or NULL. */
+const struct kind *kind_by_key(const char *key);
+/* Storage key of an object / prefix of a collection ("/registry/core/pods/default/web"). */
+void kind_key(const struct kind *k, const char *ns, const char *name, struct buf *out);
+void kind_prefix(const struct kind *k, const char *ns, struct buf *out);
+/* Is field selectable for this kind (metadata.name and metadata.namespace always are)? */
+int kind_has_field(const struct kind *k, const char *field);
+
+/* The API groups in discovery order; each group's versions in preference order. */
+struct api_group {
+	const char *name;
+	const char *versions[2];
+};
+size_t registry_groups(const struct api_group **out);
+
+/* ---- stored objects (object.c) --------------------------------------------------------- */
+
+/* What lists and watches filter on, extracted once when an object is stored or loaded. */
+struct obj_attrs {
+	size_t nlabels;
+	size_t nfields;
+	char **labels; /* key, value, key, value, ... */
+	char **fields; /* "metadata.name", value, ... */
+};
+
+/* The store's index hook: parses the value and extracts its attrs. */
+void *obj_index(const char *key, const char *value, size_t len);
+void obj_attrs_free(void *attrs);
+/* sel_lookup_fn over struct obj_attrs labels / fields. */
+const char *obj_label(const void *attrs, const char *key);
+const char *obj_field(const void *attrs, const char *key);
+/* The store's encode hook: obj is a cJSON object; sets metadata.resourceVersion to rev and
+ * prints it. The cJSON tree is not freed here (the write's owner frees it). */
+int obj_encode(void *obj, int64_t rev, struct buf *out, struct buf *err);
+/* Parses a stored value (never fails on values the server wrote; NULL on corruption). */
+cJSON *obj_parse(const struct store_kv *kv);
+/* metadata.name of a stored kv (from its attrs). */
+const char *obj_kv_name(const struct store_kv *kv);
+
+/* Formats an age as kubectl users know it: "45s", "5m", "3h4m", "2d", "3y". */
+void human_duration(int64_t seconds, char *out, size_t len);
+
+/* ---- errors as Status (status.c) ------------------------------------------------------- */
+
+struct api_error {
+	int code;               /* 0: no error */
+	const char *reason;     /* "NotFound", ... ("" for none) */
+	char *message;
+	char *name;             /* details.name */
+	const char *group;      /* details.group */
+	const char *kind;       /* details.kind */
+	struct field_errors causes;
+	int retry_after;        /* seconds, 0 for none */
+};
+
+void api_error_set(struct api_error *e, int code, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void api_error_not_found(struct api_error *e, const struct kind *k, const char *name);
+void api_error_exists(struct api_error *e, const struct kind *k, const char *name);
+void api_error_conflict(struct api_error *e, const struct kind *k, const char *name, const char *why);
+/* 422 Invalid; takes the entries of errs (errs is left empty). */
+void api_error_invalid(struct api_error *e, const struct kind *k, const char *name, struct field_errors *errs);
+void api_error_bad_request(struct api_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void api_error_internal(struct api_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Maps a store error (-KUBE_E*) for kind/name to the right Status. */
+void api_error_from_store(struct api_error *e, int status, const struct kind *k, const char *name,
+			  const char *detail);
+void api_error_release(struct api_error *e);
+/* Appends the Status JSON for e. */
+void api_error_render(const struct api_error *e, struct buf *out);
+/* A success Status ({"status":"Success"}) with details, for deletes. */
+void status_success(struct buf *out, const struct kind *k, const char *name, const char *uid);
+/* The HTTP layer's error hook. */
+const char *status_http_error(int code, const char *reason, const char *message, struct buf *body);
+
+/* ---- the server ------------------------------------------------------------------------ */
+
+struct api_watch;
+
+struct server {
+	const struct server_config *cfg;
+	uv_loop_t *loop;
+	struct store *store;
+	struct http_server *http;
+	uv_signal_t sigterm;
+	uv_signal_t sigint;
+	char *ca_pem;            /* cluster CA certificate */
+	char *ca_key_pem;
+	char *serving_cert_pem;
+	char *serving_key_pem;
+	char *openapi_v3_index;  /* built once from the registry */
+	struct api_watch *watches; /* open watches, for shutdown */
+	int stopping;
+	int exit_code;
+};
+
+/* ---- requests (api.c, router.c) -------------------------------------------------------- */
+
+enum api_verb {
+	VERB_GET, VERB_LIST, VERB_WATCH, VERB_CREATE, VERB_UPDATE, VERB_PATCH, VERB_DELETE,
+	VERB_DELETECOLLECTION,
+};
+
+struct api_user {
+	char *name;
+	char **groups;
+	size_t ngroups;
+};
+
+/* Query parameters every verb may use, parsed once. */
+struct api_query {
+	int dry_run;
+	char *field_manager;
+	char *field_validation;  /* Strict, Warn, Ignore */
+	char *label_selector;
+	char *field_selector;
+	char *resource_version;
+	char *resource_version_match;
+	char *cont;              /* continue */
+	int64_t limit;
+	int64_t timeout_seconds;
+	int allow_bookmarks;
+	int send_initial_events;
+	int include_object;      /* 0 None, 1 Metadata (default), 2 Object */
+	int watch;
+};
+
+/* One API request being served, from HTTP (or, later, the internal client). It owns everything
+ * it points to and is freed by api_finish. */
+struct api_req {
+	struct server *srv;
+	struct http_request *http;
+	struct api_user user;
+	const struct kind *kind;
+	enum api_verb verb;
+	char *ns;
+	char *name;
+	char *sub;
+	int table;               /* the client accepts meta.k8s.io/v1 Table */
+	struct api_query q;
+	cJSON *body;             /* the decoded request body, when there is one */
+	cJSON *obj;              /* the object being written */
+	int64_t expect_rev;
+	int attempts;
+	struct api_error err;
+};
+
+/* Entry from the HTTP server. */
+void router_request(struct http_request *hreq, void *data);
+
+/* Sends e as the response and frees req. */
+void api_fail(struct api_req *req);
+/* Sends a JSON body and frees req. */
+void api_reply(struct api_req *req, int code, const struct buf *body);
+/* Sends the stored value of kv (an object) with code, as JSON or as a one-row Table. */
+void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv);
+/* Frees req without responding (after a stream ended). */
+void api_req_free(struct api_req *req);
+
+void api_get(struct api_req *req);
+void api_list(struct api_req *req);
+void api_create(struct api_req *req);
+void api_update(struct api_req *req);
+void api_patch(struct api_req *req);
+void api_delete(struct api_req *req);
+void api_delete_collection(struct api_req *req);
+void api_binding(struct api_req *req);
+/* Parses req's labelSelector and fieldSelector (checking the fields are selectable for the
+ * kind). Returns 0 or fills req->err. The selectors must be released by the caller. */
+int api_parse_selectors(struct api_req *req, struct selector *labels, struct selector *fields);
+
+/* Writes req->obj with op (CREATE/UPDATE/DELETE) and answers: the shared tail of every write.
+ * For UPDATE a conflict re-runs retry (if not NULL and the client gave no resourceVersion). */
+void api_write(struct api_req *req, enum store_op_type op, const char *key, int code,
+	       void (*retry)(struct api_req *req));
+
+/* ---- watch (watch.c) ------------------------------------------------------------------- */
+
+void api_watch(struct api_req *req);
+/* Ends every open watch (shutdown). */
+void watch_close_all(struct server *srv);
+
+/* ---- tables (table.c) ------------------------------------------------------------------ */
+
+/* Does the Accept header ask for a Table? */
+int table_wanted(const char *accept);
+/* Starts a Table document: {"kind":"Table",...,"columnDefinitions":[...],"rows":[ */
+void table_begin(const struct kind *k, struct buf *out, const char *rv, const char *cont,
+		 int64_t remaining);
+/* Appends one row (with a leading comma when not first). */
+void table_row(const struct kind *k, const cJSON *obj, int include_object, int first, struct buf *out);
+void table_end(struct buf *out);
+/* A whole one-row Table for a single object. */
+void table_single(const struct kind *k, const cJSON *obj, int include_object, struct buf *out);
+
+/* ---- discovery, OpenAPI, version (discovery.c) ----------------------------------------- */
+
+/* Answers /api, /apis, /api/v1, /apis/G, /apis/G/V, /version, /openapi/...: returns 1 if the
+ * path was one of them (and the request was answered). */
+int discovery_serve(struct server *srv, struct http_request *hreq);
+
+/* ---- authentication and authorization (auth.c) ----------------------------------------- */
+
+/* Fills user from the TLS peer. Returns 0, or -1 when unauthenticated. */
+int auth_authenticate(const struct http_request *hreq, struct api_user *user);
+void auth_user_release(struct api_user *user);
+/* Returns 1 if user may do verb on the kind (sub)resource in ns; else fills a 403 in e. */
+int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,
+		   const char *ns, const char *name, struct api_error *e);
+
+/* ---- bootstrap (bootstrap.c) ----------------------------------------------------------- */
+
+/* Creates or loads the CA, serving and admin certificates, the join token and the admin
+ * kubeconfig. Blocking; start-up only. */
+int bootstrap_tls(struct server *srv, struct buf *err);
+/* Creates the default namespaces that do not exist yet (asynchronous; logs failures). */
+void bootstrap_objects(struct server *srv);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * registry.c - every kind the API server serves, declared once.
+ *
+ * DESIGN
+ * One table row per resource: group, version, kind, plural, singular, short names, scope and
+ * subresource flags, the name rule, the selectable fields and the table printer. Routing,
+ * discovery, OpenAPI, storage keys and error messages are all derived from this table; nothing
+ * is written out per kind anywhere else. Storage keys are "/registry/<group|core>/<plural>/"
+ * followed by "<namespace>/<name>" or "<name>", so a collection is one key prefix and keys sort
+ * by namespace, then name, as upstream's lists do.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static const char *const pod_fields[] = { "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
+					  "spec.serviceAccountName", "spec.hostNetwork", "status.phase",
+					  "status.podIP", "status.nominatedNodeName", NULL };
+static const char *const node_fields[] = { "spec.unschedulable", NULL };
+static const char *const ns_fields[] = { "status.phase", NULL };
+static const char *const secret_fields[] = { "type", NULL };
+static const char *const event_fields[] = { "involvedObject.kind", "involvedObject.namespace",
+					    "involvedObject.name", "involvedObject.uid",
+					    "involvedObject.apiVersion", "involvedObject.resourceVersion",
+					    "involvedObject.fieldPath", "reason", "reportingComponent",
+					    "source", "type", NULL };
+static const char *const event2_fields[] = { "regarding.kind", "regarding.namespace", "regarding.name",
+					     "regarding.uid", "regarding.apiVersion",
+					     "regarding.resourceVersion", "regarding.fieldPath", "reason",
+					     "reportingController", "type", NULL };
+static const char *const rs_fields[] = { "status.replicas", NULL };
+static const char *const job_fields[] = { "status.successful", NULL };
+
+#define TABLE(x) .cols = table_cols_##x, .row = table_row_##x
+
+extern const struct table_col table_cols_namespace[], table_cols_pod[], table_cols_node[],
+	table_cols_service[], table_cols_endpoints[], table_cols_configmap[], table_cols_secret[],
+	table_cols_serviceaccount[], table_cols_event[], table_cols_deployment[], table_cols_replicaset[],
+	table_cols_daemonset[], table_cols_statefulset[], table_cols_controllerrevision[],
+	table_cols_job[], table_cols_cronjob[], table_cols_lease[], table_cols_endpointslice[],
+	table_cols_event2[];
+table_row_fn table_row_namespace, table_row_pod, table_row_node, table_row_service,
+	table_row_endpoints, table_row_configmap, table_row_secret, table_row_serviceaccount,
+	table_row_event, table_row_deployment, table_row_replicaset, table_row_daemonset,
+	table_row_statefulset, table_row_controllerrevision, table_row_job, table_row_cronjob,
+	table_row_lease, table_row_endpointslice, table_row_event2;
+
+#define NS KIND_NAMESPACED
+static struct kind kinds[] = {
+	{ "", "v1", "Namespace", "namespaces", "namespace", { "ns" }, KIND_STATUS | KIND_FINALIZE | KIND_RETURN_DELETED,
+	  NAME_DNS1123_LABEL, ns_fields, TABLE(namespace) },
+	{ "", "v1", "Pod", "pods", "pod", { "po" }, NS | KIND_STATUS | KIND_ALL | KIND_RETURN_DELETED | KIND_BINDING,
+	  NAME_DNS1123_SUBDOMAIN, pod_fields, TABLE(pod) },
+	{ "", "v1", "Node", "nodes", "node", { "no" }, KIND_STATUS | KIND_RETURN_DELETED, NAME_DNS1123_SUBDOMAIN,
+	  node_fields, TABLE(node) },
+	{ "", "v1", "Service", "services", "service", { "svc" }, NS | KIND_STATUS | KIND_ALL | KIND_RETURN_DELETED,
+	  NAME_DNS1035_LABEL, NULL, TABLE(service) },
+	{ "", "v1", "Endpoints", "endpoints", "endpoints", { "ep" }, NS | KIND_CREATE_ON_UPDATE,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(endpoints) },
+	{ "", "v1", "ConfigMap", "configmaps", "configmap", { "cm" }, NS, NAME_DNS1123_SUBDOMAIN, NULL,
+	  TABLE(configmap) },
+	{ "", "v1", "Secret", "secrets", "secret", { NULL }, NS, NAME_DNS1123_SUBDOMAIN, secret_fields,
+	  TABLE(secret) },
+	{ "", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", { "sa" }, NS,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(serviceaccount) },
+	{ "", "v1", "Event", "events", "event", { "ev" }, NS | KIND_CREATE_ON_UPDATE, NAME_DNS1123_SUBDOMAIN,
+	  event_fields, TABLE(event) },
+	{ "apps", "v1", "Deployment", "deployments", "deployment", { "deploy" },
+	  NS | KIND_STATUS | KIND_SCALE | KIND_GENERATION | KIND_ALL, NAME_DNS1123_SUBDOMAIN, NULL,
+	  TABLE(deployment) },
+	{ "apps", "v1", "ReplicaSet", "replicasets", "replicaset", { "rs" },
+	  NS | KIND_STATUS | KIND_SCALE | KIND_GENERATION | KIND_ALL, NAME_DNS1123_SUBDOMAIN, rs_fields,
+	  TABLE(replicaset) },
+	{ "apps", "v1", "DaemonSet", "daemonsets", "daemonset", { "ds" },
+	  NS | KIND_STATUS | KIND_GENERATION | KIND_ALL, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(daemonset) },
+	{ "apps", "v1", "StatefulSet", "statefulsets", "statefulset", { "sts" },
+	  NS | KIND_STATUS | KIND_SCALE | KIND_GENERATION | KIND_ALL, NAME_DNS1123_SUBDOMAIN, NULL,
+	  TABLE(statefulset) },
+	{ "apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", { NULL }, NS,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(controllerrevision) },
+	{ "batch", "v1", "Job", "jobs", "job", { NULL }, NS | KIND_STATUS | KIND_GENERATION | KIND_ALL,
+	  NAME_DNS1123_SUBDOMAIN, job_fields, TABLE(job) },
+	{ "batch", "v1", "CronJob", "cronjobs", "cronjob", { "cj" }, NS | KIND_STATUS | KIND_GENERATION | KIND_ALL,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(cronjob) },
+	{ "coordination.k8s.io", "v1", "Lease", "leases", "lease", { NULL }, NS, NAME_DNS1123_SUBDOMAIN, NULL,
+	  TABLE(lease) },
+	{ "discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", { NULL }, NS,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(endpointslice) },
+	{ "events.k8s.io", "v1", "Event", "events", "event", { "ev" }, NS, NAME_DNS1123_SUBDOMAIN,
+	  event2_fields, TABLE(event2) },
+};
+#undef NS
+
+static const struct api_group groups[] = {
+	{ "", { "v1" } },
+	{ "apps", { "v1" } },
+	{ "events.k8s.io", { "v1" } },
+	{ "batch", { "v1" } },
+	{ "coordination.k8s.io", { "v1" } },
+	{ "discovery.k8s.io", { "v1" } },
+};
+
+static int initialized;
+
+void registry_init(void)
+{
+	if (initialized)
+		return;
+	initialized = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		struct kind *k = &kinds[i];
+		int core = !*k->group;
+		k->api_version = core ? xstrdup(k->version) : xasprintf("%s/%s", k->group, k->version);
+		k->list_kind = xasprintf("%sList", k->kind);
+		k->qualified = core ? xstrdup(k->plural) : xasprintf("%s.%s", k->plural, k->group);
+		k->qualified_kind = core ? xstrdup(k->kind) : xasprintf("%s.%s", k->kind, k->group);
+		k->prefix = xasprintf("/registry/%s/%s/", core ? "core" : k->group, k->plural);
+		if (k->cols)
+			for (k->ncols = 0; k->cols[k->ncols].name; k->ncols++)
+				;
+	}
+}
+
+size_t registry_count(void)
+{
+	return ARRAY_SIZE(kinds);
+}
+
+const struct kind *registry_at(size_t i)
+{
+	return i < ARRAY_SIZE(kinds) ? &kinds[i] : NULL;
+}
+
+size_t registry_groups(const struct api_group **out)
+{
+	*out = groups;
+	return ARRAY_SIZE(groups);
+}
+
+const struct kind *kind_by_resource(const char *group, const char *version, const char *plural)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i].group, group) && !strcmp(kinds[i].version, version) &&
+		    !strcmp(kinds[i].plural, plural))
+			return &kinds[i];
+	return NULL;
+}
+
+const struct kind *kind_by_gvk(const char *group, const char *version, const char *kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i].group, group) && !strcmp(kinds[i].version, version) &&
+		    !strcmp(kinds[i].kind, kind))
+			return &kinds[i];
+	return NULL;
+}
+
+const struct kind *kind_by_key(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i].prefix && starts_with(key, kinds[i].prefix))
+			return &kinds[i];
+	return NULL;
+}
+
+void kind_key(const struct kind *k, const char *ns, const char *name, struct buf *out)
+{
+	buf_adds(out, k->prefix);
+	if (k->flags & KIND_NAMESPACED)
+		buf_addf(out, "%s/", ns);
+	buf_adds(out, name);
+}
+
+void kind_prefix(const struct kind *k, const char *ns, struct buf *out)
+{
+	buf_adds(out, k->prefix);
+	if ((k->flags & KIND_NAMESPACED) && ns && *ns)
+		buf_addf(out, "%s/", ns);
+}
+
+int kind_has_field(const struct kind *k, const char *field)
+{
+	if (!strcmp(field, "metadata.name") || !strcmp(field, "metadata.namespace"))
+		return 1;
+	for (const char *const *f = k->fields; f && *f; f++)
+		if (!strcmp(*f, field))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,180 @@
+/*
+ * server.c - `kube server` at run time: a short list of named phases, then the loop, then an
+ * orderly stop on SIGTERM or SIGINT.
+ *
+ * Start: data directories -> certificates, token and kubeconfig -> datastore (loads the state)
+ * -> HTTPS API -> default objects -> signals. Stop: readiness fails, watches end, the listener
+ * and connections close, the datastore finishes every queued write (each client still gets its
+ * answer if its connection is open) and closes, then the loop ends with nothing left on it.
+ */
+#include "internal.h"
+#include "lib/version.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void store_closed(void *arg)
+{
+	struct server *srv = arg;
+	srv->store = NULL;
+	uv_close((uv_handle_t *)&srv->sigterm, NULL);
+	uv_close((uv_handle_t *)&srv->sigint, NULL);
+}
+
+static void http_closed(void *arg)
+{
+	struct server *srv = arg;
+	srv->http = NULL;
+	store_close(srv->store, store_closed, srv);
+}
+
+static void server_stop(struct server *srv)
+{
+	if (srv->stopping)
+		return;
+	srv->stopping = 1;
+	log_info("stopping");
+	uv_signal_stop(&srv->sigterm);
+	uv_signal_stop(&srv->sigint);
+	watch_close_all(srv);
+	http_server_close(srv->http, http_closed, srv);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	log_info("received signal %d", signum);
+	server_stop(h->data);
+}
+
+static int open_store(struct server *srv, struct buf *err)
+{
+	struct store_config sc;
+	char *dir = xasprintf("%s/db", srv->cfg->server_dir);
+	int r = mkdir_p(dir, 0700);
+	if (r < 0)
+		buf_addf(err, "cannot create %s: %s", dir, strerror(-r));
+	free(dir);
+	if (r < 0)
+		return r;
+	store_config_init(&sc);
+	sc.path = srv->cfg->db_path;
+	sc.compact_min_revs = srv->cfg->compact_min_revs;
+	sc.compact_interval_ms = srv->cfg->compact_interval_ms;
+	sc.index = obj_index;
+	sc.attrs_free = obj_attrs_free;
+	return store_open(srv->loop, &sc, &srv->store, err);
+}
+
+static int start_api(struct server *srv, struct buf *err)
+{
+	struct http_server_config hc;
+	http_server_config_init(&hc);
+	hc.bind_address = srv->cfg->bind_address;
+	hc.port = srv->cfg->port;
+	hc.cert_pem = srv->serving_cert_pem;
+	hc.key_pem = srv->serving_key_pem;
+	hc.client_ca_pem = srv->ca_pem;
+	hc.max_conns = srv->cfg->max_conns;
+	hc.on_request = router_request;
+	hc.on_error = status_http_error;
+	hc.data = srv;
+	return http_server_start(srv->loop, &hc, &srv->http, err);
+}
+
+static void start_signals(struct server *srv)
+{
+	uv_signal_init(srv->loop, &srv->sigterm);
+	uv_signal_init(srv->loop, &srv->sigint);
+	srv->sigterm.data = srv->sigint.data = srv;
+	uv_signal_start(&srv->sigterm, on_signal, SIGTERM);
+	uv_signal_start(&srv->sigint, on_signal, SIGINT);
+}
+
+static void server_release(struct server *srv)
+{
+	free(srv->ca_pem);
+	free(srv->ca_key_pem);
+	free(srv->serving_cert_pem);
+	free(srv->serving_key_pem);
+}
+
+int server_run(const struct server_config *cfg)
+{
+	struct server srv = { .cfg = cfg };
+	struct buf err = BUF_INIT;
+	uv_loop_t loop;
+	int r;
+	uv_loop_init(&loop);
+	srv.loop = &loop;
+	registry_init();
+	if ((r = mkdir_p(cfg->server_dir, 0700)) < 0) {
+		buf_addf(&err, "cannot create %s: %s", cfg->server_dir, strerror(-r));
+		goto out;
+	}
+	if ((r = bootstrap_tls(&srv, &err)) < 0 || (r = open_store(&srv, &err)) < 0)
+		goto out;
+	if ((r = start_api(&srv, &err)) < 0) {
+		store_close(srv.store, NULL, NULL);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		goto out;
+	}
+	bootstrap_objects(&srv);
+	start_signals(&srv);
+	if (!cfg->disable_agent)
+		log_warn("the embedded agent is not available yet: running the control plane only");
+	log_info("kube server %s ready on https://%s:%d (data dir %s)", kube_version, cfg->bind_address,
+		 http_server_port(srv.http), cfg->data_dir);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	log_info("stopped");
+out:
+	if (r < 0)
+		log_error("%s", buf_str(&err));
+	if (uv_loop_close(&loop) != 0)
+		log_warn("event loop closed with handles still open");
+	server_release(&srv);
+	buf_release(&err);
+	return r;
+}
+
+int cmd_server(int argc, char **argv)
+{
+	struct server_options opts;
+	struct server_config cfg = { 0 };
+	struct opt_cmd cmd;
+	struct buf err = BUF_INIT;
+	char **args = NULL;
+	size_t nargs = 0;
+	int help = 0, rc = 1;
+	server_options_init(&opts);
+	server_options_cmd(&opts, &cmd);
+	/* Every problem is collected (parsing, completion, validation) and reported together. */
+	if (opt_parse(&cmd, argc, argv, &args, &nargs, &help, &err) == 0 && help) {
+		opt_print_help(&cmd, stdout);
+		rc = 0;
+		goto out;
+	}
+	if (err.len && err.data[err.len - 1] != '\n')
+		buf_addch(&err, '\n');
+	if (nargs)
+		buf_addf(&err, "unexpected argument \"%s\"\n", args[0]);
+	server_options_complete(&opts, &cfg, &err);
+	server_config_validate(&cfg, &err);
+	if (err.len)
+		goto out;
+	if (log_init(cfg.debug ? LOG_DEBUG : LOG_INFO, cfg.log_path) < 0) {
+		buf_addf(&err, "--log: cannot open %s\n", cfg.log_path);
+		goto out;
+	}
+	rc = server_run(&cfg) < 0 ? 1 : 0;
+out:
+	if (err.len)
+		fprintf(stderr, "kube server: invalid configuration:\n%s%s", err.data,
+			err.data[err.len - 1] == '\n' ? "" : "\n");
+	free(args);
+	server_config_release(&cfg);
+	opt_free(&cmd);
+	buf_release(&err);
+	log_close();
+	return rc;
+}

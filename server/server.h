@@ -1,0 +1,91 @@
+/*
+ * server.h - `kube server`: the API server, its datastore and (later) the scheduler, the
+ * controllers and an embedded agent.
+ *
+ * The entry follows the component pattern of STYLE.md: server_options_init() (defaults) ->
+ * server_options_cmd() (the flag table, with KUBE_* environment and config-file fallbacks) ->
+ * opt_parse -> server_options_complete() (derives the distinct struct server_config) ->
+ * server_config_validate() (collects every problem) -> server_run().
+ */
+#ifndef KUBE_SERVER_H
+#define KUBE_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/cidr.h"
+#include "lib/opt.h"
+
+struct buf;
+
+/* What the user gave, as parsed: strings as typed. */
+struct server_options {
+	char *data_dir;
+	char *bind_address;
+	long long https_listen_port;
+	char *write_kubeconfig;
+	unsigned write_kubeconfig_mode;
+	struct opt_list tls_san;
+	char *token;
+	char *cluster_cidr;
+	char *service_cidr;
+	char *cluster_dns;
+	char *cluster_domain;
+	char *node_name;
+	int disable_agent;
+	char *datastore_endpoint;
+	char *config;
+	int debug;
+	char *log;
+	long long compact_min_revisions;
+	long long compact_interval_seconds;
+	long long max_connections;
+	struct opt opts[24]; /* the flag table, bound to the fields above */
+};
+
+/* The completed configuration the server runs with: derived, checked, immutable. */
+struct server_config {
+	char *data_dir;           /* absolute */
+	char *server_dir;         /* DATA/server */
+	char *db_path;            /* DATA/server/db/state.db */
+	char *tls_dir;            /* DATA/server/tls */
+	char *token_path;         /* DATA/server/token */
+	char *bind_address;
+	int port;
+	char *kubeconfig_path;
+	unsigned kubeconfig_mode;
+	char **tls_sans;
+	size_t ntls_sans;
+	char *token;              /* the secret part given by --token, or NULL (generated) */
+	struct cidr cluster_cidr;
+	struct cidr service_cidr;
+	char *cluster_dns;
+	char *cluster_domain;
+	char *node_name;
+	int disable_agent;
+	int debug;
+	char *log_path;
+	int64_t compact_min_revs;
+	uint64_t compact_interval_ms;
+	int max_conns;
+};
+
+void server_options_init(struct server_options *o);
+/* Fills cmd with the flag table for `kube server` bound to o (the table is static storage
+ * owned by the options). */
+void server_options_cmd(struct server_options *o, struct opt_cmd *cmd);
+/* Derives cfg from o. Returns 0, or -KUBE_EINVAL with one line per problem in err. */
+int server_options_complete(const struct server_options *o, struct server_config *cfg, struct buf *err);
+/* Checks cfg as a whole (overlapping CIDRs, readable data dir, ...). Returns 0, or -KUBE_EINVAL
+ * with every problem on its own line in err. */
+int server_config_validate(const struct server_config *cfg, struct buf *err);
+void server_config_release(struct server_config *cfg);
+
+/* `kube server`: parse, complete, validate, run. Returns the exit status. */
+int cmd_server(int argc, char **argv);
+
+/* Runs the server until SIGTERM or SIGINT. Returns 0 after a clean stop, or a negative error
+ * (with a message logged) when start-up fails. */
+int server_run(const struct server_config *cfg);
+
+#endif

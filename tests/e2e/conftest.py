@@ -1,0 +1,188 @@
+"""Shared fixtures for the end-to-end tests: a real `kube server` per test, real kubectl
+binaries (oldest and newest supported) and the real Python client.
+
+Each test gets its own server on a free loopback port with a fresh data directory, and the
+server is stopped with SIGTERM at the end (its exit status must be 0: under AddressSanitizer a
+leak makes it non-zero, so every test also checks the server for leaks).
+"""
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+KUBE_BIN = os.environ.get("KUBE_BIN") or os.path.join(os.path.dirname(__file__), "..", "..", "build", "kube")
+KUBECTL_DIR = "/usr/lib/google-cloud-sdk/bin"
+KUBECTL_VERSIONS = ["1.27", "1.33"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(cond, timeout=20.0, interval=0.05, what="condition"):
+    """Polls cond() until it returns a true value or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = cond()
+            if last:
+                return last
+        except Exception as e:  # noqa: BLE001 - the condition may raise while not ready
+            last = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}: {last!r}")
+
+
+class Server:
+    """A running `kube server` with its own data directory and port."""
+
+    def __init__(self, tmp_path, extra_args=(), env=None):
+        self.dir = tmp_path
+        self.data_dir = str(tmp_path / "data")
+        self.kubeconfig = str(tmp_path / "kubeconfig.yaml")
+        self.port = free_port()
+        self.log_path = str(tmp_path / "server.log")
+        self.args = [KUBE_BIN, "server", "--data-dir", self.data_dir, "--bind-address", "127.0.0.1",
+                     "--https-listen-port", str(self.port), "--write-kubeconfig", self.kubeconfig,
+                     "--disable-agent", *extra_args]
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"https://127.0.0.1:{self.port}"
+
+    @property
+    def ca_path(self):
+        return os.path.join(self.data_dir, "server", "tls", "server-ca.crt")
+
+    def start(self, wait=True):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        if wait:
+            wait_for(self.ready, what=f"kube server on port {self.port} (log {self.log_path})")
+        return self
+
+    def ready(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"kube server exited with {self.proc.returncode}: {self.read_log()}")
+        ctx = ssl.create_default_context(cafile=self.ca_path)
+        with urllib.request.urlopen(self.url + "/readyz", context=ctx, timeout=2) as r:
+            return r.status == 200
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Stops the server and returns its exit status."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("kube server did not stop within %ds: %s" % (timeout, self.read_log()))
+        finally:
+            self.log.close()
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+    def ssl_context(self, client_cert=True):
+        """An SSL context trusting the cluster CA, with the admin client certificate."""
+        ctx = ssl.create_default_context(cafile=self.ca_path)
+        if client_cert:
+            tls = os.path.join(self.data_dir, "server", "tls")
+            ctx.load_cert_chain(os.path.join(tls, "client-admin.crt"), os.path.join(tls, "client-admin.key"))
+        return ctx
+
+    def request(self, method, path, body=None, headers=None, client_cert=True, timeout=10):
+        """A raw HTTPS request; returns (status, headers, body bytes)."""
+        req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, context=self.ssl_context(client_cert), timeout=timeout) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+
+@pytest.fixture
+def server(tmp_path):
+    s = Server(tmp_path).start()
+    yield s
+    rc = s.stop()
+    assert rc == 0, f"kube server exited with {rc}:\n{s.read_log()[-4000:]}"
+
+
+@pytest.fixture
+def make_server(tmp_path):
+    """Builds servers with custom arguments; stops them all at the end (exit status 0 required
+    for those still running)."""
+    made = []
+
+    def make(extra_args=(), env=None, sub="s", start=True):
+        d = tmp_path / f"{sub}{len(made)}"
+        d.mkdir()
+        s = Server(d, extra_args, env)
+        made.append(s)
+        return s.start() if start else s
+
+    yield make
+    for s in made:
+        if s.proc is not None and s.proc.poll() is None:
+            rc = s.stop()
+            assert rc == 0, f"kube server exited with {rc}:\n{s.read_log()[-4000:]}"
+
+
+class Kubectl:
+    def __init__(self, version, server, tmp_path):
+        self.version = version
+        self.bin = os.path.join(KUBECTL_DIR, f"kubectl.{version}")
+        self.server = server
+        self.cache = str(tmp_path / f"kubectl-cache-{version}")
+
+    def run(self, *args, input=None, check=True, timeout=60):
+        cmd = [self.bin, "--kubeconfig", self.server.kubeconfig, "--cache-dir", self.cache, *args]
+        p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}):\nstdout: {p.stdout}\nstderr: {p.stderr}")
+        return p
+
+    def __call__(self, *args, **kw):
+        return self.run(*args, **kw).stdout
+
+    def popen(self, *args):
+        cmd = [self.bin, "--kubeconfig", self.server.kubeconfig, "--cache-dir", self.cache, *args]
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture(params=KUBECTL_VERSIONS)
+def kubectl(request, server, tmp_path):
+    if not os.path.exists(os.path.join(KUBECTL_DIR, f"kubectl.{request.param}")):
+        pytest.fail(f"kubectl {request.param} is not installed in {KUBECTL_DIR}")
+    return Kubectl(request.param, server, tmp_path)
+
+
+@pytest.fixture
+def client(server):
+    """The real Python client (python3-kubernetes), configured from the server's kubeconfig."""
+    from kubernetes import client as k8s_client
+    from kubernetes import config as k8s_config
+    cfg = k8s_client.Configuration()
+    k8s_config.load_kube_config(config_file=server.kubeconfig, client_configuration=cfg)
+    api = k8s_client.ApiClient(cfg)
+    yield api
+    api.close()

@@ -1,0 +1,190 @@
+"""Everyday kubectl reads and writes, with the oldest and the newest supported kubectl."""
+import json
+import subprocess
+import time
+
+import yaml
+
+from conftest import wait_for
+
+CM = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {name}
+  labels:
+    app: web
+data:
+  key: {value}
+"""
+
+
+def test_default_namespaces(kubectl):
+    out = kubectl("get", "namespaces")
+    lines = out.splitlines()
+    assert lines[0].split() == ["NAME", "STATUS", "AGE"]
+    names = sorted(l.split()[0] for l in lines[1:])
+    assert names == ["default", "kube-node-lease", "kube-public", "kube-system"]
+    assert all(l.split()[1] == "Active" for l in lines[1:])
+
+
+def test_create_get_formats_delete(kubectl, tmp_path):
+    f = tmp_path / "cm.yaml"
+    f.write_text(CM.format(name="web", value="one"))
+    assert kubectl("create", "-f", str(f)).strip() == "configmap/web created"
+    out = kubectl("get", "configmaps")
+    header, row = out.splitlines()[0].split(), out.splitlines()[1].split()
+    assert header == ["NAME", "DATA", "AGE"]
+    assert row[:2] == ["web", "1"]
+    obj = json.loads(kubectl("get", "configmap", "web", "-o", "json"))
+    assert obj["kind"] == "ConfigMap" and obj["apiVersion"] == "v1"
+    assert obj["data"] == {"key": "one"}
+    meta = obj["metadata"]
+    assert meta["namespace"] == "default" and meta["uid"] and meta["creationTimestamp"].endswith("Z")
+    assert int(meta["resourceVersion"]) > 0
+    y = yaml.safe_load(kubectl("get", "cm", "web", "-o", "yaml"))
+    assert y["metadata"]["uid"] == meta["uid"]
+    wide = kubectl("get", "cm", "-o", "wide")
+    assert "web" in wide
+    assert kubectl("get", "cm", "-l", "app=web", "-o", "name").strip() == "configmap/web"
+    assert kubectl("get", "cm", "-l", "app!=web", "-o", "name").strip() == ""
+    # Creating it again is a conflict with upstream's message and exit status.
+    p = kubectl.run("create", "-f", str(f), check=False)
+    assert p.returncode == 1
+    assert 'configmaps "web" already exists' in p.stderr
+    assert kubectl("delete", "configmap", "web").strip() == 'configmap "web" deleted'
+    p = kubectl.run("get", "configmap", "web", check=False)
+    assert p.returncode == 1
+    assert 'Error from server (NotFound): configmaps "web" not found' in p.stderr
+
+
+def test_apply_new_and_replace(kubectl, tmp_path):
+    f = tmp_path / "cm.yaml"
+    f.write_text(CM.format(name="applied", value="one"))
+    assert kubectl("apply", "-f", str(f)).strip() == "configmap/applied created"
+    obj = json.loads(kubectl("get", "cm", "applied", "-o", "json"))
+    assert "kubectl.kubernetes.io/last-applied-configuration" in obj["metadata"]["annotations"]
+    f.write_text(CM.format(name="applied", value="two"))
+    assert kubectl("replace", "-f", str(f)).strip() == "configmap/applied replaced"
+    obj2 = json.loads(kubectl("get", "cm", "applied", "-o", "json"))
+    assert obj2["data"]["key"] == "two"
+    assert obj2["metadata"]["uid"] == obj["metadata"]["uid"]
+    assert int(obj2["metadata"]["resourceVersion"]) > int(obj["metadata"]["resourceVersion"])
+    # replace with a stale resourceVersion is a 409 Conflict.
+    stale = dict(obj2)
+    stale["metadata"] = dict(obj2["metadata"], resourceVersion=obj["metadata"]["resourceVersion"])
+    stale["data"] = {"key": "three"}
+    f.write_text(json.dumps(stale))
+    p = kubectl.run("replace", "-f", str(f), check=False)
+    assert p.returncode == 1
+    assert "the object has been modified; please apply your changes to the latest version" in p.stderr
+
+
+def test_label_annotate(kubectl, tmp_path):
+    f = tmp_path / "cm.yaml"
+    f.write_text(CM.format(name="lab", value="x"))
+    kubectl("create", "-f", str(f))
+    assert kubectl("label", "cm", "lab", "tier=frontend").strip() == "configmap/lab labeled"
+    # kubectl 1.27 prints "annotate", newer ones "annotated".
+    assert kubectl("annotate", "cm", "lab", "note=hello").strip() in ("configmap/lab annotated", "configmap/lab annotate")
+    obj = json.loads(kubectl("get", "cm", "lab", "-o", "json"))
+    assert obj["metadata"]["labels"] == {"app": "web", "tier": "frontend"}
+    assert obj["metadata"]["annotations"]["note"] == "hello"
+    assert kubectl("label", "cm", "lab", "tier-").strip() == "configmap/lab unlabeled"
+    obj = json.loads(kubectl("get", "cm", "lab", "-o", "json"))
+    assert obj["metadata"]["labels"] == {"app": "web"}
+    p = kubectl.run("label", "cm", "lab", "app=other", check=False)
+    assert p.returncode == 1 and "already has a value" in p.stderr
+    out = kubectl("get", "cm", "--show-labels")
+    assert "app=web" in out
+
+
+def test_api_resources(kubectl):
+    out = kubectl("api-resources")
+    rows = {l.split()[0]: l.split() for l in out.splitlines()[1:]}
+    for name in ["pods", "namespaces", "nodes", "services", "configmaps", "secrets", "events",
+                 "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "cronjobs",
+                 "leases", "endpointslices", "serviceaccounts", "endpoints", "controllerrevisions"]:
+        assert name in rows, name
+    assert "po" in rows["pods"] and "deploy" in rows["deployments"] and "ns" in rows["namespaces"]
+    assert "apps/v1" in rows["deployments"]
+    assert kubectl("api-versions").split() == sorted(kubectl("api-versions").split())
+    assert "batch/v1" in kubectl("api-versions").split()
+
+
+def test_chunked_list(kubectl, tmp_path):
+    docs = "\n---\n".join(CM.format(name=f"c{i:02d}", value=i) for i in range(25))
+    f = tmp_path / "many.yaml"
+    f.write_text(docs)
+    kubectl("create", "-f", str(f))
+    out = kubectl("get", "cm", "--chunk-size=4", "-o", "name")
+    names = [l for l in out.splitlines() if l.startswith("configmap/c")]
+    assert names == [f"configmap/c{i:02d}" for i in range(25)]
+    out = kubectl("get", "cm", "--chunk-size=7")
+    assert len([l for l in out.splitlines() if l.startswith("c")]) == 25
+
+
+def test_get_watch(kubectl, tmp_path):
+    f = tmp_path / "cm.yaml"
+    f.write_text(CM.format(name="w0", value="0"))
+    kubectl("create", "-f", str(f))
+    w = kubectl.popen("get", "cm", "-w", "-l", "app=web")
+    try:
+        lines = []
+        w.stdout.readline()  # header
+        lines.append(w.stdout.readline())
+        assert lines[-1].split()[0] == "w0"
+        f.write_text(CM.format(name="w1", value="1"))
+        kubectl("create", "-f", str(f))
+        lines.append(w.stdout.readline())
+        assert lines[-1].split()[0] == "w1"
+        kubectl("delete", "cm", "w0")
+        lines.append(w.stdout.readline())
+        assert lines[-1].split()[0] == "w0"
+    finally:
+        w.kill()
+        w.wait()
+
+
+def test_delete_by_label_and_all(kubectl, tmp_path):
+    docs = "\n---\n".join(CM.format(name=f"d{i}", value=i) for i in range(5))
+    f = tmp_path / "many.yaml"
+    f.write_text(docs)
+    kubectl("create", "-f", str(f))
+    out = kubectl("delete", "cm", "-l", "app=web")
+    assert sorted(out.split("\n"))[-5:] == [f'configmap "d{i}" deleted' for i in range(5)]
+    assert "No resources found" in kubectl.run("get", "cm", "-l", "app=web").stderr
+
+
+def test_namespaced_workflow(kubectl, tmp_path):
+    ns = tmp_path / "ns.yaml"
+    ns.write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n")
+    assert kubectl("create", "-f", str(ns)).strip() == "namespace/team created"
+    f = tmp_path / "cm.yaml"
+    f.write_text(CM.format(name="scoped", value="v"))
+    kubectl("-n", "team", "create", "-f", str(f))
+    assert "scoped" in kubectl("get", "cm", "-n", "team")
+    assert "scoped" not in kubectl("get", "cm")
+    out = kubectl("get", "cm", "-A")
+    assert any(l.split()[:2] == ["team", "scoped"] for l in out.splitlines())
+    # Creating in a namespace that does not exist fails with upstream's error.
+    p = kubectl.run("-n", "nowhere", "create", "-f", str(f), check=False)
+    assert p.returncode == 1 and 'namespaces "nowhere" not found' in p.stderr
+
+
+def test_deployment_table(kubectl, tmp_path):
+    deploy = {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"app": "web"}},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}},
+    }
+    f = tmp_path / "d.json"
+    f.write_text(json.dumps(deploy))
+    kubectl("apply", "-f", str(f))
+    out = kubectl("get", "deploy", "-o", "wide").splitlines()
+    assert out[0].split() == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]
+    row = out[1].split()
+    assert row[0] == "web" and row[1] == "0/2" and row[5:] == ["web", "nginx:1.27", "app=web"]
+    obj = json.loads(kubectl("get", "deploy", "web", "-o", "json"))
+    assert obj["metadata"]["generation"] == 1
