@@ -148,6 +148,9 @@ void http_conn_close(struct http_conn *c);
 /* Returns nonzero once the server has closed the connection (after Connection: close, an
  * HTTP-layer error, or http_server_close). */
 int http_conn_closed(const struct http_conn *c);
+/* Gives a memory connection a client identity, as a verified client certificate would (for
+ * tests and fuzzers that exercise authenticated paths). Copies its arguments. */
+void http_conn_set_identity(struct http_conn *c, const char *cn, const char *const *orgs, size_t norgs);
 
 /* Reason phrase for a status code ("Not Found"). */
 const char *http_status_text(int code);

@@ -141,6 +141,16 @@ void http__conn_set_peer(struct http_conn *c, char *cn, char **orgs, size_t norg
 	c->has_peer = 1;
 }
 
+void http_conn_set_identity(struct http_conn *c, const char *cn, const char *const *orgs, size_t norgs)
+{
+	char **v = xcalloc(norgs + 1, sizeof(char *));
+	for (size_t i = 0; i < norgs; i++)
+		v[i] = xstrdup(orgs[i]);
+	free(c->peer_cn);
+	pki_free_strings(c->peer_orgs, c->peer.norgs);
+	http__conn_set_peer(c, xstrdup(cn), v, norgs);
+}
+
 /* ---- output queue ---- */
 
 static void http__seg_push(struct http_conn *c, struct http__seg s)

@@ -13,6 +13,7 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,14 @@
 
 #define MAX_ATTEMPTS 16
 
+static cJSON *to_scale(const cJSON *obj);
+
 /* ---- responses --------------------------------------------------------------------------- */
 
 void api_req_free(struct api_req *req)
 {
+	if (req->counted)
+		req->srv->inflight_writes--;
 	auth_user_release(&req->user);
 	free(req->ns);
 	free(req->name);
@@ -64,6 +69,16 @@ void api_reply(struct api_req *req, int code, const struct buf *body)
 
 void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv)
 {
+	if (req->sub && !strcmp(req->sub, "scale")) {
+		struct buf out = BUF_INIT;
+		cJSON *obj = obj_parse(kv), *sc = to_scale(obj);
+		json_print(sc, &out);
+		cJSON_Delete(obj);
+		cJSON_Delete(sc);
+		api_reply(req, code, &out);
+		buf_release(&out);
+		return;
+	}
 	if (!req->table) {
 		http_respond(req->http, code, "application/json", NULL, 0, kv->value->data, kv->value->len);
 		api_req_free(req);
@@ -166,6 +181,78 @@ static int check_namespace(struct api_req *req, cJSON *meta)
 	}
 	json_set_str(meta, "namespace", req->ns);
 	return 0;
+}
+
+/* ---- the scale subresource ------------------------------------------------------------- */
+
+static int is_scale(const struct api_req *req)
+{
+	return req->sub && !strcmp(req->sub, "scale");
+}
+
+/* The autoscaling/v1 Scale view of an object. */
+static cJSON *to_scale(const cJSON *obj)
+{
+	static const char *const meta_keys[] = { "name", "namespace", "uid", "resourceVersion", "creationTimestamp" };
+	cJSON *sc = cJSON_CreateObject(), *meta = json_obj_force(sc, "metadata");
+	const cJSON *om = json_obj(obj, "metadata");
+	json_set_str(sc, "kind", "Scale");
+	json_set_str(sc, "apiVersion", "autoscaling/v1");
+	for (size_t i = 0; i < ARRAY_SIZE(meta_keys); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(om, meta_keys[i]);
+		if (v)
+			json_set(meta, meta_keys[i], cJSON_Duplicate(v, 1));
+	}
+	int64_t want = 1, have = 0;
+	json_int(json_obj(obj, "spec"), "replicas", &want);
+	json_int(json_obj(obj, "status"), "replicas", &have);
+	json_set_int(json_obj_force(sc, "spec"), "replicas", want);
+	cJSON *st = json_obj_force(sc, "status");
+	json_set_int(st, "replicas", have);
+	struct selector sel;
+	struct buf s = BUF_INIT;
+	if (selector_from_json(json_getv(obj, "spec", "selector", NULL), &sel, NULL) == 0) {
+		selector_string(&sel, &s);
+		selector_release(&sel);
+	}
+	if (s.len)
+		json_set_str(st, "selector", s.data);
+	buf_release(&s);
+	return sc;
+}
+
+/* Builds the new object from the current one and a Scale document (taking ownership of sc).
+ * Returns it, or NULL with req->err set. */
+static cJSON *from_scale(struct api_req *req, const struct store_kv *kv, cJSON *sc)
+{
+	cJSON *obj = NULL;
+	int64_t n;
+	if (check_type(req, sc, "autoscaling/v1", "Scale") < 0)
+		goto out;
+	const cJSON *r = json_getv(sc, "spec", "replicas", NULL);
+	if (r && (json_int(json_obj(sc, "spec"), "replicas", &n) < 0 || n < 0 || n > INT32_MAX)) {
+		struct field_errors errs = FIELD_ERRORS_INIT;
+		field_errors_add(&errs, FE_INVALID, "spec.replicas", r, "must be greater than or equal to 0");
+		api_error_invalid(&req->err, &(struct kind){ .group = "autoscaling", .kind = "Scale",
+							     .qualified_kind = "Scale.autoscaling" },
+				  req->name, &errs);
+		goto out;
+	}
+	obj = obj_parse(kv);
+	cJSON *meta = json_obj_force(obj, "metadata");
+	const char *rv = json_strv(sc, "metadata", "resourceVersion", NULL);
+	if (rv && *rv)
+		json_set_str(meta, "resourceVersion", rv);
+	else
+		json_del(meta, "resourceVersion");
+	const char *name = json_strv(sc, "metadata", "name", NULL);
+	if (name && *name)
+		json_set_str(meta, "name", name);
+	if (r)
+		json_set_int(json_obj_force(obj, "spec"), "replicas", n);
+out:
+	cJSON_Delete(sc);
+	return obj;
 }
 
 /* ---- get --------------------------------------------------------------------------------- */
@@ -499,6 +586,8 @@ static void update_attempt(struct api_req *req)
 		api_error_not_found(&req->err, req->kind, req->name);
 		goto fail;
 	}
+	if (is_scale(req) && !(req->obj = from_scale(req, kv, req->obj)))
+		goto fail;
 	update_against(req, kv, update_attempt);
 	return;
 fail:
@@ -507,8 +596,10 @@ fail:
 
 void api_update(struct api_req *req)
 {
-	if (decode_body(req, req->kind->kind) < 0 ||
-	    check_type(req, req->body, req->kind->api_version, req->kind->kind) < 0) {
+	int scale = is_scale(req);
+	if (decode_body(req, scale ? "Scale" : req->kind->kind) < 0 ||
+	    check_type(req, req->body, scale ? "autoscaling/v1" : req->kind->api_version,
+		       scale ? "Scale" : req->kind->kind) < 0) {
 		api_fail(req);
 		return;
 	}
@@ -526,17 +617,32 @@ static void patch_attempt(struct api_req *req)
 		goto fail;
 	}
 	cJSON *doc = obj_parse(kv);
+	if (is_scale(req)) {
+		cJSON *sc = to_scale(doc);
+		cJSON_Delete(doc);
+		doc = sc;
+	}
 	media_type(http_header(req->http, "Content-Type"), mt, sizeof(mt));
 	if (!strcmp(mt, "application/json-patch+json")) {
 		if (json_patch_apply(&doc, req->body, &err) < 0) {
+			/* Upstream: NewGenericServerResponse(422, ...) with the patch error as a cause. */
 			cJSON_Delete(doc);
-			api_error_set(&req->err, 422, "Invalid", "%s", buf_str(&err));
+			api_error_set(&req->err, 422, "Invalid", "the server rejected our request due to an error in our request");
+			req->err.extra_cause_reason = "UnexpectedServerResponse";
+			req->err.extra_cause = buf_detach(&err, NULL);
 			goto fail;
 		}
-	} else {
-		merge_patch_apply(&doc, req->body);
+	} else if (merge_patch_apply(&doc, req->body) < 0) {
+		cJSON_Delete(doc);
+		api_error_bad_request(&req->err, "Invalid JSON Patch");
+		goto fail;
 	}
-	if (check_type(req, doc, req->kind->api_version, req->kind->kind) < 0) {
+	if (is_scale(req)) {
+		/* A patched Scale's own resourceVersion is the current one: no precondition. */
+		json_del(json_obj(doc, "metadata"), "resourceVersion");
+		if (!(doc = from_scale(req, kv, doc)))
+			goto fail;
+	} else if (check_type(req, doc, req->kind->api_version, req->kind->kind) < 0) {
 		cJSON_Delete(doc);
 		goto fail;
 	}
@@ -566,9 +672,15 @@ void api_patch(struct api_req *req)
 		api_error_bad_request(&req->err, "error decoding patch: %s", buf_str(&err));
 		goto fail;
 	}
-	if (!strcmp(mt, "application/json-patch+json") && !cJSON_IsArray(req->body)) {
-		api_error_bad_request(&req->err, "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
-		goto fail;
+	if (!strcmp(mt, "application/json-patch+json")) {
+		int r = json_patch_check(req->body, &err);
+		if (r == -E2BIG) {
+			api_error_set(&req->err, 413, "RequestEntityTooLarge", "%s", buf_str(&err));
+			goto fail;
+		} else if (r < 0) {
+			api_error_bad_request(&req->err, "%s", buf_str(&err));
+			goto fail;
+		}
 	}
 	buf_release(&err);
 	patch_attempt(req);

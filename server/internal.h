@@ -127,6 +127,8 @@ struct api_error {
 	const char *group;      /* details.group */
 	const char *kind;       /* details.kind */
 	struct field_errors causes;
+	const char *extra_cause_reason; /* a cause without a field, e.g. "UnexpectedServerResponse" */
+	char *extra_cause;      /* its message */
 	int retry_after;        /* seconds, 0 for none */
 };
 
@@ -167,6 +169,7 @@ struct server {
 	char *serving_key_pem;
 	char *openapi_v3_index;  /* built once from the registry */
 	struct api_watch *watches; /* open watches, for shutdown */
+	int inflight_writes;     /* mutating requests being served */
 	int stopping;
 	int exit_code;
 };
@@ -219,6 +222,7 @@ struct api_req {
 	cJSON *obj;              /* the object being written */
 	int64_t expect_rev;
 	int attempts;
+	int counted;             /* counted in srv->inflight_writes */
 	struct api_error err;
 };
 

@@ -27,6 +27,7 @@ void server_options_init(struct server_options *o)
 	o->compact_min_revisions = 1000;
 	o->compact_interval_seconds = 300;
 	o->max_connections = 1024;
+	o->max_mutating_inflight = 400;
 }
 
 #define O(n, t, v, g, u, ...) { n, t, v, g, u, __VA_ARGS__ }
@@ -43,6 +44,7 @@ void server_options_cmd(struct server_options *o, struct opt_cmd *cmd)
 		O("https-listen-port", OPT_INT, &o->https_listen_port, "Listener", "HTTPS port of the API server", 1, 65535, "PORT"),
 		O("tls-san", OPT_LIST, &o->tls_san, "Listener", "Extra host name or IP in the serving certificate (repeatable)", 0, 0, "NAME"),
 		O("max-connections", OPT_INT, &o->max_connections, "Listener", "Most client connections served at once", 1, 1000000, "N"),
+		O("max-mutating-requests-inflight", OPT_INT, &o->max_mutating_inflight, "Listener", "Most writes in progress at once; more get 429 TooManyRequests", 1, 1000000, "N"),
 		O("write-kubeconfig", OPT_STRING, &o->write_kubeconfig, "Client", "Write the admin kubeconfig to FILE", 0, 0, "FILE"),
 		O("write-kubeconfig-mode", OPT_MODE, &o->write_kubeconfig_mode, "Client", "File mode of the kubeconfig", 0, 0, "MODE"),
 		O("token", OPT_STRING, &o->token, "Cluster", "Shared secret agents join with (default: generated)", 0, 0, "TOKEN"),
@@ -115,6 +117,7 @@ int server_options_complete(const struct server_options *o, struct server_config
 	cfg->compact_min_revs = o->compact_min_revisions;
 	cfg->compact_interval_ms = (uint64_t)o->compact_interval_seconds * 1000;
 	cfg->max_conns = (int)o->max_connections;
+	cfg->max_mutating_inflight = (int)o->max_mutating_inflight;
 	return err->len > start ? -KUBE_EINVAL : 0;
 }
 

@@ -244,7 +244,8 @@ static int sub_allowed(const struct api_req *req)
 		return (f & KIND_BINDING) && req->verb == VERB_CREATE;
 	if (!strcmp(s, "finalize"))
 		return (f & KIND_FINALIZE) && req->verb == VERB_UPDATE;
-	/* TODO(issue 3): the scale subresource. */
+	if (!strcmp(s, "scale"))
+		return (f & KIND_SCALE) && rw;
 	return 0;
 }
 
@@ -292,6 +293,16 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 	}
 	if (!auth_authorize(&req->user, verb_names[verb], req->kind, req->sub, req->ns, req->name, &req->err))
 		goto fail;
+	if (verb >= VERB_CREATE) {
+		/* Upstream's max-mutating-requests-inflight: beyond it, 429 and come back in a second. */
+		if (srv->inflight_writes >= srv->cfg->max_mutating_inflight) {
+			api_error_set(&req->err, 429, "TooManyRequests", "Too many requests, please try again later.");
+			req->err.retry_after = 1;
+			goto fail;
+		}
+		srv->inflight_writes++;
+		req->counted = 1;
+	}
 	req->table = table_wanted(http_header(h, "Accept"));
 	free_parts(parts, n > 0 ? n : 0);
 	dispatch(req);

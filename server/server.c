@@ -11,6 +11,9 @@
 #include "lib/version.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +48,25 @@ static void on_signal(uv_signal_t *h, int signum)
 {
 	log_info("received signal %d", signum);
 	server_stop(h->data);
+}
+
+/* Takes an exclusive lock on DATA/server/lock for the life of the process, so that two servers
+ * never share a datastore. Returns the lock's descriptor, or a negative error. */
+static int lock_data_dir(const struct server_config *cfg, struct buf *err)
+{
+	char *path = xasprintf("%s/lock", cfg->server_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int r = fd;
+	if (fd < 0) {
+		r = -errno;
+		buf_addf(err, "cannot open %s: %s", path, strerror(errno));
+	} else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		r = -errno;
+		buf_addf(err, "%s is in use by another kube server (%s)", cfg->data_dir, strerror(errno));
+		close(fd);
+	}
+	free(path);
+	return r;
 }
 
 static int open_store(struct server *srv, struct buf *err)
@@ -104,7 +126,7 @@ int server_run(const struct server_config *cfg)
 	struct server srv = { .cfg = cfg };
 	struct buf err = BUF_INIT;
 	uv_loop_t loop;
-	int r;
+	int r, lock = -1;
 	uv_loop_init(&loop);
 	srv.loop = &loop;
 	registry_init();
@@ -112,7 +134,8 @@ int server_run(const struct server_config *cfg)
 		buf_addf(&err, "cannot create %s: %s", cfg->server_dir, strerror(-r));
 		goto out;
 	}
-	if ((r = bootstrap_tls(&srv, &err)) < 0 || (r = open_store(&srv, &err)) < 0)
+	if ((r = lock = lock_data_dir(cfg, &err)) < 0 || (r = bootstrap_tls(&srv, &err)) < 0 ||
+	    (r = open_store(&srv, &err)) < 0)
 		goto out;
 	if ((r = start_api(&srv, &err)) < 0) {
 		store_close(srv.store, NULL, NULL);
@@ -134,14 +157,16 @@ out:
 		log_warn("event loop closed with handles still open");
 	server_release(&srv);
 	buf_release(&err);
-	return r;
+	if (lock >= 0)
+		close(lock);
+	return r < 0 ? r : 0;
 }
 
 int cmd_server(int argc, char **argv)
 {
 	struct server_options opts;
 	struct server_config cfg = { 0 };
-	struct opt_cmd cmd;
+	struct opt_cmd cmd = { 0 };
 	struct buf err = BUF_INIT;
 	char **args = NULL;
 	size_t nargs = 0;

@@ -40,6 +40,7 @@ struct server_options {
 	long long compact_min_revisions;
 	long long compact_interval_seconds;
 	long long max_connections;
+	long long max_mutating_inflight;
 	struct opt opts[24]; /* the flag table, bound to the fields above */
 };
 
@@ -68,6 +69,7 @@ struct server_config {
 	int64_t compact_min_revs;
 	uint64_t compact_interval_ms;
 	int max_conns;
+	int max_mutating_inflight;
 };
 
 void server_options_init(struct server_options *o);

@@ -111,6 +111,7 @@ void api_error_release(struct api_error *e)
 {
 	free(e->message);
 	free(e->name);
+	free(e->extra_cause);
 	field_errors_release(&e->causes);
 	memset(e, 0, sizeof(*e));
 }
@@ -130,6 +131,12 @@ static void render_causes(const struct api_error *e, cJSON *details)
 		cJSON_AddItemToArray(causes, c);
 	}
 	buf_release(&msg);
+	if (e->extra_cause) {
+		cJSON *c = cJSON_CreateObject();
+		json_set_str(c, "reason", e->extra_cause_reason);
+		json_set_str(c, "message", e->extra_cause);
+		cJSON_AddItemToArray(causes, c);
+	}
 }
 
 void api_error_render(const struct api_error *e, struct buf *out)
@@ -142,7 +149,7 @@ void api_error_render(const struct api_error *e, struct buf *out)
 	json_set_str(s, "message", e->message ? e->message : "");
 	if (e->reason && *e->reason)
 		json_set_str(s, "reason", e->reason);
-	if (e->name || e->kind || e->causes.n || e->retry_after) {
+	if (e->name || e->kind || e->causes.n || e->extra_cause || e->retry_after) {
 		cJSON *d = json_obj_force(s, "details");
 		if (e->name)
 			json_set_str(d, "name", e->name);
@@ -150,7 +157,7 @@ void api_error_render(const struct api_error *e, struct buf *out)
 			json_set_str(d, "group", e->group);
 		if (e->kind)
 			json_set_str(d, "kind", e->kind);
-		if (e->causes.n)
+		if (e->causes.n || e->extra_cause)
 			render_causes(e, d);
 		if (e->retry_after)
 			json_set_int(d, "retryAfterSeconds", e->retry_after);

@@ -106,3 +106,14 @@ def test_sigint_and_sigterm_exit_zero(make_server):
     assert s.stop(signal.SIGINT) == 0
     s.start()
     assert s.stop(signal.SIGTERM) == 0
+
+
+def test_one_server_per_data_dir(make_server):
+    s = make_server()
+    p = subprocess.run(s.args[:2] + ["--data-dir", s.data_dir, "--https-listen-port", str(free_port()),
+                                     "--bind-address", "127.0.0.1", "--write-kubeconfig",
+                                     str(s.dir / "other.yaml")],
+                       capture_output=True, text=True, timeout=20)
+    assert p.returncode != 0
+    assert "in use by another kube server" in p.stderr
+    assert s.ready()

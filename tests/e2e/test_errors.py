@@ -132,3 +132,48 @@ def test_garbage_and_many_connections(make_server):
     for s in held:
         s.close()
     wait_for(lambda: server.request("GET", "/healthz")[0] == 200, what="server to serve again")
+
+
+def test_forbidden_for_other_identities(server, tmp_path):
+    """A valid client certificate of a user outside system:masters is authenticated but not
+    authorized (there is no RBAC yet): 403 with upstream's message."""
+    import subprocess
+    tls = f"{server.data_dir}/server/tls"
+    key, csr, crt = tmp_path / "alice.key", tmp_path / "alice.csr", tmp_path / "alice.crt"
+    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(key), "-out", str(csr), "-subj", "/O=devs/CN=alice"], check=True, capture_output=True)
+    ext = tmp_path / "ext.cnf"
+    ext.write_text("extendedKeyUsage=clientAuth\n")
+    subprocess.run(["openssl", "x509", "-req", "-in", str(csr), "-CA", f"{tls}/server-ca.crt", "-CAkey",
+                    f"{tls}/server-ca.key", "-CAcreateserial", "-out", str(crt), "-days", "1", "-extfile", str(ext)],
+                   check=True, capture_output=True)
+    ctx = ssl.create_default_context(cafile=server.ca_path)
+    ctx.load_cert_chain(str(crt), str(key))
+    import urllib.request
+    req = urllib.request.Request(server.url + CM_PATH)
+    try:
+        urllib.request.urlopen(req, context=ctx, timeout=10)
+        raise AssertionError("expected 403")
+    except urllib.error.HTTPError as e:
+        assert e.code == 403
+        s = status_of(e.read())
+        assert s["reason"] == "Forbidden"
+        assert s["message"] == ('configmaps is forbidden: User "alice" cannot list resource "configmaps" '
+                                'in API group "" in the namespace "default"')
+
+
+def test_too_many_writes_in_flight(make_server):
+    """Beyond --max-mutating-requests-inflight, writes get 429 with Retry-After, and succeed later."""
+    import concurrent.futures
+    server = make_server(["--max-mutating-requests-inflight", "1"])
+    body = lambda i: json.dumps({"metadata": {"name": f"m{i}"}}).encode()
+    with concurrent.futures.ThreadPoolExecutor(16) as ex:
+        results = list(ex.map(lambda i: post(server, CM_PATH, body(i)), range(64)))
+    codes = [r[0] for r in results]
+    assert set(codes) <= {201, 429} and 201 in codes and 429 in codes
+    limited = [r for r in results if r[0] == 429]
+    for code, headers, b in limited:
+        s = status_of(b)
+        assert s["reason"] == "TooManyRequests" and s["details"]["retryAfterSeconds"] == 1
+        assert headers.get("Retry-After") == "1"
+    assert count_cms(server) == codes.count(201)

@@ -188,3 +188,11 @@ def test_deployment_table(kubectl, tmp_path):
     assert row[0] == "web" and row[1] == "0/2" and row[5:] == ["web", "nginx:1.27", "app=web"]
     obj = json.loads(kubectl("get", "deploy", "web", "-o", "json"))
     assert obj["metadata"]["generation"] == 1
+    assert kubectl("scale", "deploy", "web", "--replicas=4").strip() == "deployment.apps/web scaled"
+    obj = json.loads(kubectl("get", "deploy", "web", "-o", "json"))
+    assert obj["spec"]["replicas"] == 4 and obj["metadata"]["generation"] == 2
+    scale = json.loads(kubectl("get", "--raw", "/apis/apps/v1/namespaces/default/deployments/web/scale"))
+    assert scale["kind"] == "Scale" and scale["apiVersion"] == "autoscaling/v1"
+    assert scale["spec"] == {"replicas": 4} and scale["status"]["selector"] == "app=web"
+    p = kubectl.run("scale", "deploy", "web", "--replicas=-1", check=False)
+    assert p.returncode != 0

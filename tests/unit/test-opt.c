@@ -540,6 +540,7 @@ TEST_IMPL(opt_bool_spellings)
 			ASSERT_EQ(parse(&cmd, ARGV(NULL), &err), 0);
 			ASSERT_EQ(t.debug, v);
 			ASSERT_EQ(tbl[1].source, OPT_SRC_FILE);
+			opt_free(&cmd);
 			free(path);
 		}
 	}
@@ -724,6 +725,7 @@ TEST_IMPL(opt_mode_and_int)
 		topts_cmd(&t, tbl, &cmd, path);
 		ASSERT_EQ(parse(&cmd, ARGV(NULL), &err), 0);
 		ASSERT_EQ(t.mode, 0644);
+		opt_free(&cmd);
 		free(path);
 	}
 	/* Integers: decimal within [min, max]. */
