@@ -97,6 +97,8 @@ struct http_client_req {
 	uv_timer_t timer;                     /* deadline, then deferral of on_done */
 	int err;
 	struct buf errmsg;
+	const char *refused;                  /* why a parser callback stopped the parser */
+	int refused_err;
 	/* the response */
 	int status;
 	struct buf strings;                   /* header names and values, NUL-terminated */
@@ -326,12 +328,18 @@ static struct http_client_req *hc__parser_req(llhttp_t *p)
 	return k->req;
 }
 
-/* Stops the parser with a limit error recorded on the request. */
+/* Stops the parser, recording why (-EMSGSIZE for a limit, -EPROTO for what we do not
+ * support); hc__conn_input then closes the connection with that error. */
+static int hc__refuse(struct http_client_req *r, int err, const char *msg)
+{
+	r->refused_err = err;
+	r->refused = msg;
+	return -1;
+}
+
 static int hc__limit(struct http_client_req *r, const char *msg)
 {
-	r->err = -EMSGSIZE;
-	buf_adds(&r->errmsg, msg);
-	return -1;
+	return hc__refuse(r, -EMSGSIZE, msg);
 }
 
 static int hc__on_message_begin(llhttp_t *p)
@@ -344,6 +352,7 @@ static int hc__on_message_begin(llhttp_t *p)
 	r->span = SIZE_MAX;
 	r->nheaders = r->header_bytes = 0;
 	r->headers_done = 0;
+	r->refused = NULL;
 	return 0;
 }
 
@@ -434,6 +443,8 @@ static int hc__on_headers_complete(llhttp_t *p)
 	r->status = p->status_code;
 	r->headers_done = 1;
 	hc__publish_headers(r);
+	if (r->status == 101) /* TODO(issue 4 (exec/attach/port-forward)): upgrades */
+		return hc__refuse(r, -EPROTO, "the server switched protocols: not supported");
 	if (r->status < 200)
 		return 1; /* 1xx: an interim answer without a body; the real one follows */
 	if (!r->on_data && (p->flags & F_CONTENT_LENGTH) && p->content_length > k->client->cfg.max_body)
@@ -767,8 +778,8 @@ static void hc__conn_input(struct hc__conn *k, const char *data, size_t len)
 		hc__response_done(k, used < len);
 		return;
 	}
-	if (r->err == -EMSGSIZE) {
-		hc__conn_close(k, -EMSGSIZE, buf_str(&r->errmsg));
+	if (r->refused) {
+		hc__conn_close(k, r->refused_err, r->refused);
 		return;
 	}
 	char *msg = xasprintf("malformed HTTP response: %s", llhttp_get_error_reason(&k->parser));

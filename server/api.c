@@ -40,10 +40,21 @@ void api_req_free(struct api_req *req)
 	free(req->q.resource_version);
 	free(req->q.resource_version_match);
 	free(req->q.cont);
+	free(req->q.propagation_policy);
 	cJSON_Delete(req->body);
 	cJSON_Delete(req->obj);
 	api_error_release(&req->err);
 	free(req);
+}
+
+/* Sends the answer (HTTP response or internal callback) and frees req. */
+static void api_send(struct api_req *req, int code, const struct http_header *h, size_t nh, const char *body, size_t len)
+{
+	if (req->http)
+		http_respond(req->http, code, "application/json", h, nh, body, len);
+	else if (req->done)
+		req->done(req, code, body, len);
+	api_req_free(req);
 }
 
 void api_fail(struct api_req *req)
@@ -55,16 +66,13 @@ void api_fail(struct api_req *req)
 		api_error_internal(&req->err, "unknown error");
 	api_error_render(&req->err, &body);
 	snprintf(retry, sizeof(retry), "%d", req->err.retry_after);
-	http_respond(req->http, req->err.code, "application/json", &h, req->err.retry_after ? 1 : 0, body.data,
-		     body.len);
+	api_send(req, req->err.code, &h, req->err.retry_after ? 1 : 0, body.data, body.len);
 	buf_release(&body);
-	api_req_free(req);
 }
 
 void api_reply(struct api_req *req, int code, const struct buf *body)
 {
-	http_respond(req->http, code, "application/json", NULL, 0, buf_str(body), body->len);
-	api_req_free(req);
+	api_send(req, code, NULL, 0, buf_str(body), body->len);
 }
 
 void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv)
@@ -80,8 +88,7 @@ void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv)
 		return;
 	}
 	if (!req->table) {
-		http_respond(req->http, code, "application/json", NULL, 0, kv->value->data, kv->value->len);
-		api_req_free(req);
+		api_send(req, code, NULL, 0, kv->value->data, kv->value->len);
 		return;
 	}
 	struct buf out = BUF_INIT;
@@ -109,11 +116,11 @@ static int decode_body(struct api_req *req, const char *type_name)
 {
 	char mt[96];
 	struct buf err = BUF_INIT;
-	media_type(http_header(req->http, "Content-Type"), mt, sizeof(mt));
+	media_type(req->content_type, mt, sizeof(mt));
 	if (!*mt || !strcmp(mt, "application/json") || !strcmp(mt, "*/*"))
-		req->body = json_parse(req->http->body, req->http->body_len, &err);
+		req->body = json_parse(req->raw, req->raw_len, &err);
 	else if (!strcmp(mt, "application/yaml") || !strcmp(mt, "text/yaml"))
-		req->body = y2j_parse(req->http->body, req->http->body_len, &err);
+		req->body = y2j_parse(req->raw, req->raw_len, &err);
 	else {
 		/* TODO(issue 3): application/vnd.kubernetes.protobuf bodies (kubectl 1.32+). */
 		api_error_set(&req->err, 415, "UnsupportedMediaType",
@@ -124,8 +131,8 @@ static int decode_body(struct api_req *req, const char *type_name)
 	}
 	if (!req->body) {
 		char summary[40];
-		size_t n = MIN(req->http->body_len, sizeof(summary) - 1);
-		memcpy(summary, req->http->body, n);
+		size_t n = MIN(req->raw_len, sizeof(summary) - 1);
+		memcpy(summary, req->raw, n);
 		summary[n] = '\0';
 		api_error_bad_request(&req->err,
 				      "the object provided is unrecognized (must be of type %s): couldn't get "
@@ -257,7 +264,7 @@ out:
 
 /* ---- get --------------------------------------------------------------------------------- */
 
-static struct store_kv *lookup(struct api_req *req, const char *name)
+struct store_kv *api_lookup(struct api_req *req, const char *name)
 {
 	struct buf key = BUF_INIT;
 	kind_key(req->kind, req->ns, name, &key);
@@ -268,7 +275,7 @@ static struct store_kv *lookup(struct api_req *req, const char *name)
 
 void api_get(struct api_req *req)
 {
-	struct store_kv *kv = lookup(req, req->name);
+	struct store_kv *kv = api_lookup(req, req->name);
 	if (!kv) {
 		api_error_not_found(&req->err, req->kind, req->name);
 		api_fail(req);
@@ -325,7 +332,7 @@ void api_write(struct api_req *req, enum store_op_type op, const char *key, int 
 }
 
 /* The answer to a dry run: the object as it would be stored, without a new revision. */
-static void reply_dry_run(struct api_req *req, int code, const char *rv)
+void api_reply_dry_run(struct api_req *req, int code, const char *rv)
 {
 	struct buf out = BUF_INIT;
 	cJSON *meta = json_obj_force(req->obj, "metadata");
@@ -382,17 +389,64 @@ static void prepare_create(struct api_req *req, cJSON *obj, cJSON *meta)
 	}
 }
 
-/* Validates metadata (kind-specific validation comes with issue 3). Returns 0 or fills err. */
+/* No finalizer may be added to an object being deleted (upstream's ValidateObjectMetaUpdate). */
+static void deletion_finalizers(const cJSON *meta, const cJSON *ometa, struct field_errors *errs)
+{
+	const cJSON *f, *o;
+	struct buf added = BUF_INIT;
+	cJSON_ArrayForEach(f, json_getv(meta, "finalizers", NULL))
+	{
+		int found = 0;
+		cJSON_ArrayForEach(o, json_getv(ometa, "finalizers", NULL))
+			found |= cJSON_IsString(o) && cJSON_IsString(f) && !strcmp(o->valuestring, f->valuestring);
+		if (!found && cJSON_IsString(f))
+			buf_addf(&added, "%s\"%s\"", added.len ? ", " : "", f->valuestring);
+	}
+	if (added.len)
+		field_errors_add(errs, FE_FORBIDDEN, "metadata.finalizers", NULL,
+				 "no new finalizers can be added if the object is being deleted, found new finalizers []string{%s}",
+				 added.data);
+	buf_release(&added);
+}
+
+/* Runs the kind's defaulting and preparation hooks (old is NULL on create). */
+static void default_and_prepare(struct api_req *req, cJSON *obj, const cJSON *old)
+{
+	const struct kind_hooks *h = req->kind->hooks;
+	if (h && h->defaults)
+		h->defaults(obj);
+	if (h && h->prepare && !(req->sub && !strcmp(req->sub, "status")))
+		h->prepare(obj, old);
+}
+
+/* Validates metadata and, through the kind's hooks, the rest. Returns 0 or fills req->err. */
 static int validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 {
 	struct field_errors errs = FIELD_ERRORS_INIT;
 	const cJSON *meta = json_obj(obj, "metadata");
+	const struct kind_hooks *h = req->kind->hooks;
+	int status = req->sub && !strcmp(req->sub, "status");
 	validate_object_meta(meta, old ? json_obj(old, "metadata") : NULL, req->kind->flags & KIND_NAMESPACED,
 			     req->kind->name_rule, &errs);
+	if (old && json_strv(old, "metadata", "deletionTimestamp", NULL))
+		deletion_finalizers(meta, json_obj(old, "metadata"), &errs);
+	if (h && status && h->validate_status)
+		h->validate_status(obj, old, &errs);
+	else if (h && !status && h->validate)
+		h->validate(obj, old, &errs);
 	if (!errs.n)
 		return 0;
 	api_error_invalid(&req->err, req->kind, json_str(meta, "name"), &errs);
 	return -1;
+}
+
+static int ns_terminating(const struct store_kv *kv)
+{
+	cJSON *ns = obj_parse(kv);
+	const char *phase = json_strv(ns, "status", "phase", NULL);
+	int t = (phase && !strcmp(phase, "Terminating")) || json_strv(ns, "metadata", "deletionTimestamp", NULL);
+	cJSON_Delete(ns);
+	return t;
 }
 
 static int namespace_usable(struct api_req *req)
@@ -408,7 +462,20 @@ static int namespace_usable(struct api_req *req)
 		api_error_not_found(&req->err, nsk, req->ns);
 		return 0;
 	}
-	/* TODO(issue 3): NamespaceLifecycle forbids creation in a terminating namespace. */
+	/* NamespaceLifecycle admission: nothing new in a namespace being deleted. */
+	if (ns_terminating(kv)) {
+		const char *name = json_strv(req->obj, "metadata", "name", NULL);
+		api_error_set(&req->err, 403, "Forbidden",
+			      "%s \"%s\" is forbidden: unable to create new content in namespace %s because it is being terminated",
+			      req->kind->qualified, name ? name : "", req->ns);
+		free(req->err.name);
+		req->err.name = xstrdup(name ? name : "");
+		req->err.kind = req->kind->plural;
+		req->err.group = req->kind->group;
+		req->err.extra_cause_reason = "NamespaceTerminating";
+		req->err.extra_cause = xasprintf("namespace %s is being terminated", req->ns);
+		return 0;
+	}
 	return 1;
 }
 
@@ -432,10 +499,11 @@ void api_create(struct api_req *req)
 	if ((!name || !*name) && gen && *gen)
 		generate_name(meta);
 	prepare_create(req, req->obj, meta);
+	default_and_prepare(req, req->obj, NULL);
 	if (validate(req, req->obj, NULL) < 0 || !namespace_usable(req))
 		goto fail;
 	if (req->q.dry_run) {
-		reply_dry_run(req, 201, NULL);
+		api_reply_dry_run(req, 201, NULL);
 		return;
 	}
 	kind_key(req->kind, req->ns, json_str(meta, "name"), &key);
@@ -449,6 +517,33 @@ fail:
 }
 
 /* ---- update and patch -------------------------------------------------------------------- */
+
+/* Writes to /status change status alone, and writes to a namespace's /finalize change
+ * spec.finalizers alone: everything else, metadata included (upstream's
+ * ResetObjectMetaForStatus), comes from old; the client's resourceVersion stays a precondition. */
+static void keep_all_but_sub(struct api_req *req, cJSON *obj, const cJSON *old)
+{
+	int status = !strcmp(req->sub, "status");
+	cJSON *keep = status ? cJSON_DetachItemFromObjectCaseSensitive(obj, "status")
+			     : cJSON_DetachItemFromObjectCaseSensitive(json_obj(obj, "spec"), "finalizers");
+	char *rv = xstrdup(json_strv(obj, "metadata", "resourceVersion", NULL) ? json_strv(obj, "metadata", "resourceVersion", NULL) : "");
+	cJSON *child;
+	while ((child = obj->child))
+		cJSON_Delete(cJSON_DetachItemViaPointer(obj, child));
+	cJSON_ArrayForEach(child, old)
+		if (!status || strcmp(child->string, "status"))
+			cJSON_AddItemToObject(obj, child->string, cJSON_Duplicate(child, 1));
+	cJSON *meta = json_obj_force(obj, "metadata");
+	if (*rv)
+		json_set_str(meta, "resourceVersion", rv);
+	else
+		json_del(meta, "resourceVersion");
+	free(rv);
+	if (status && keep)
+		cJSON_AddItemToObject(obj, "status", keep);
+	else if (!status)
+		json_set(json_obj_force(obj, "spec"), "finalizers", keep ? keep : cJSON_CreateArray());
+}
 
 /* Copies the fields a client may not change from old into obj. */
 static void keep_system_fields(struct api_req *req, cJSON *obj, const cJSON *old)
@@ -465,33 +560,27 @@ static void keep_system_fields(struct api_req *req, cJSON *obj, const cJSON *old
 			json_del(meta, fixed[i]);
 	}
 	json_del(meta, "selfLink");
-	int status_only = req->sub && !strcmp(req->sub, "status");
-	if (status_only) {
-		/* Writes to /status change status alone: everything else comes from old. */
-		cJSON *status = cJSON_DetachItemFromObjectCaseSensitive(obj, "status");
-		cJSON *meta_new = cJSON_DetachItemFromObjectCaseSensitive(obj, "metadata");
-		cJSON *child;
-		while ((child = obj->child))
-			cJSON_Delete(cJSON_DetachItemViaPointer(obj, child));
-		cJSON_ArrayForEach(child, old)
-			if (strcmp(child->string, "status") && strcmp(child->string, "metadata"))
-				cJSON_AddItemToObject(obj, child->string, cJSON_Duplicate(child, 1));
-		cJSON_AddItemToObject(obj, "metadata", meta_new);
-		if (status)
-			cJSON_AddItemToObject(obj, "status", status);
-	} else if (req->kind->flags & KIND_STATUS) {
+	if (req->sub && (!strcmp(req->sub, "status") || !strcmp(req->sub, "finalize")))
+		keep_all_but_sub(req, obj, old);
+	else if (req->kind->flags & KIND_STATUS) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(old, "status");
 		json_del(obj, "status");
 		if (st)
 			cJSON_AddItemToObject(obj, "status", cJSON_Duplicate(st, 1));
 	}
-	if ((req->kind->flags & KIND_GENERATION) && !status_only &&
-	    !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(obj, "spec"),
-			   cJSON_GetObjectItemCaseSensitive(old, "spec"), 1)) {
-		int64_t g = 0;
-		json_int(ometa, "generation", &g);
-		json_set_int(meta, "generation", g + 1);
-	}
+}
+
+/* metadata.generation counts changes of spec (after defaulting, so that an omitted default is
+ * not a change). */
+static void bump_generation(struct api_req *req, cJSON *obj, const cJSON *old)
+{
+	if (!(req->kind->flags & KIND_GENERATION) || (req->sub && !strcmp(req->sub, "status")))
+		return;
+	if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(obj, "spec"), cJSON_GetObjectItemCaseSensitive(old, "spec"), 1))
+		return;
+	int64_t g = 0;
+	json_int(json_obj(old, "metadata"), "generation", &g);
+	json_set_int(json_obj_force(obj, "metadata"), "generation", g + 1);
 }
 
 /* Is obj equal to old apart from resourceVersion? Then the write is skipped. */
@@ -534,6 +623,8 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 		goto fail;
 	}
 	keep_system_fields(req, req->obj, old);
+	default_and_prepare(req, req->obj, old);
+	bump_generation(req, req->obj, old);
 	if (validate(req, req->obj, old) < 0)
 		goto fail;
 	if (unchanged(req->obj, old)) {
@@ -541,17 +632,18 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 		api_reply_kv(req, 200, kv);
 		return;
 	}
+	int remove = api_delete_on_update(req->kind, req->obj, old);
 	cJSON_Delete(old);
 	old = NULL;
 	if (req->q.dry_run) {
 		char cur[24];
 		snprintf(cur, sizeof(cur), "%lld", (long long)kv->mod_rev);
-		reply_dry_run(req, 200, cur);
+		api_reply_dry_run(req, 200, cur);
 		return;
 	}
 	req->expect_rev = kv->mod_rev;
 	kind_key(req->kind, req->ns, req->name, &key);
-	api_write(req, STORE_UPDATE, key.data, 200, want ? NULL : retry);
+	api_write(req, remove ? STORE_DELETE : STORE_UPDATE, key.data, 200, want ? NULL : retry);
 	buf_release(&key);
 	return;
 fail:
@@ -562,7 +654,7 @@ fail:
 
 static void update_attempt(struct api_req *req)
 {
-	struct store_kv *kv = lookup(req, req->name);
+	struct store_kv *kv = api_lookup(req, req->name);
 	if (!req->obj)
 		req->obj = cJSON_Duplicate(req->body, 1);
 	if (!kv) {
@@ -573,6 +665,7 @@ static void update_attempt(struct api_req *req)
 				goto fail;
 			json_del(meta, "resourceVersion");
 			prepare_create(req, req->obj, meta);
+			default_and_prepare(req, req->obj, NULL);
 			struct buf key = BUF_INIT;
 			kind_key(req->kind, req->ns, req->name, &key);
 			if (validate(req, req->obj, NULL) < 0 || !namespace_usable(req)) {
@@ -611,7 +704,7 @@ static void patch_attempt(struct api_req *req)
 {
 	char mt[96];
 	struct buf err = BUF_INIT;
-	struct store_kv *kv = lookup(req, req->name);
+	struct store_kv *kv = api_lookup(req, req->name);
 	if (!kv) {
 		api_error_not_found(&req->err, req->kind, req->name);
 		goto fail;
@@ -622,7 +715,7 @@ static void patch_attempt(struct api_req *req)
 		cJSON_Delete(doc);
 		doc = sc;
 	}
-	media_type(http_header(req->http, "Content-Type"), mt, sizeof(mt));
+	media_type(req->content_type, mt, sizeof(mt));
 	if (!strcmp(mt, "application/json-patch+json")) {
 		if (json_patch_apply(&doc, req->body, &err) < 0) {
 			/* Upstream: NewGenericServerResponse(422, ...) with the patch error as a cause. */
@@ -659,7 +752,7 @@ void api_patch(struct api_req *req)
 {
 	char mt[96];
 	struct buf err = BUF_INIT;
-	media_type(http_header(req->http, "Content-Type"), mt, sizeof(mt));
+	media_type(req->content_type, mt, sizeof(mt));
 	if (strcmp(mt, "application/json-patch+json") && strcmp(mt, "application/merge-patch+json")) {
 		/* TODO(issue 3): strategic merge patch and server-side apply. */
 		api_error_set(&req->err, 415, "UnsupportedMediaType",
@@ -667,7 +760,7 @@ void api_patch(struct api_req *req)
 			      "application/json-patch+json, application/merge-patch+json");
 		goto fail;
 	}
-	req->body = json_parse(req->http->body, req->http->body_len, &err);
+	req->body = json_parse(req->raw, req->raw_len, &err);
 	if (!req->body) {
 		api_error_bad_request(&req->err, "error decoding patch: %s", buf_str(&err));
 		goto fail;
@@ -690,82 +783,6 @@ fail:
 	api_fail(req);
 }
 
-/* ---- delete ------------------------------------------------------------------------------ */
-
-/* Reads DeleteOptions from the body (JSON, optional) and checks the preconditions against the
- * current object. Returns 0 or fills req->err. */
-static int delete_preconditions(struct api_req *req, const struct store_kv *kv, const cJSON *cur)
-{
-	struct buf err = BUF_INIT;
-	if (req->http->body_len) {
-		req->body = json_parse(req->http->body, req->http->body_len, &err);
-		if (!req->body || !cJSON_IsObject(req->body)) {
-			api_error_bad_request(&req->err, "the object provided is unrecognized (must be of type "
-							 "DeleteOptions): %s",
-					      buf_str(&err));
-			buf_release(&err);
-			return -1;
-		}
-	}
-	buf_release(&err);
-	const cJSON *pre = json_obj(req->body, "preconditions");
-	const char *uid = json_str(pre, "uid"), *rv = json_str(pre, "resourceVersion");
-	const char *cur_uid = json_strv(cur, "metadata", "uid", NULL);
-	if (uid && cur_uid && strcmp(uid, cur_uid)) {
-		api_error_conflict(&req->err, req->kind, req->name, NULL);
-		free(req->err.message);
-		req->err.message = xasprintf("Precondition failed: UID in precondition: %s, UID in object meta: %s",
-					     uid, cur_uid);
-		return -1;
-	}
-	char cur_rv[24];
-	snprintf(cur_rv, sizeof(cur_rv), "%lld", (long long)kv->mod_rev);
-	if (rv && strcmp(rv, cur_rv)) {
-		api_error_conflict(&req->err, req->kind, req->name, NULL);
-		free(req->err.message);
-		req->err.message = xasprintf("Precondition failed: ResourceVersion in precondition: %s, "
-					     "ResourceVersion in object meta: %s",
-					     rv, cur_rv);
-		return -1;
-	}
-	return 0;
-}
-
-static void delete_attempt(struct api_req *req)
-{
-	struct buf key = BUF_INIT;
-	struct store_kv *kv = lookup(req, req->name);
-	if (!kv) {
-		api_error_not_found(&req->err, req->kind, req->name);
-		goto fail;
-	}
-	cJSON_Delete(req->obj);
-	req->obj = obj_parse(kv);
-	cJSON_Delete(req->body);
-	req->body = NULL;
-	if (delete_preconditions(req, kv, req->obj) < 0)
-		goto fail;
-	/* TODO(issue 3): graceful deletion, finalizers, propagation policy, namespace Terminating. */
-	if (req->q.dry_run) {
-		reply_dry_run(req, 200, NULL);
-		buf_release(&key);
-		return;
-	}
-	req->expect_rev = kv->mod_rev;
-	kind_key(req->kind, req->ns, req->name, &key);
-	api_write(req, STORE_DELETE, key.data, req->kind->flags & KIND_RETURN_DELETED ? 200 : 0, delete_attempt);
-	buf_release(&key);
-	return;
-fail:
-	buf_release(&key);
-	api_fail(req);
-}
-
-void api_delete(struct api_req *req)
-{
-	delete_attempt(req);
-}
-
 /* ---- pods/binding ------------------------------------------------------------------------ */
 
 /* POST pods/NAME/binding sets spec.nodeName of an unbound pod to the Binding's target. */
@@ -781,7 +798,7 @@ void api_binding(struct api_req *req)
 		api_error_invalid(&req->err, req->kind, req->name, &errs);
 		goto fail;
 	}
-	kv = lookup(req, req->name);
+	kv = api_lookup(req, req->name);
 	if (!kv) {
 		api_error_not_found(&req->err, req->kind, req->name);
 		goto fail;

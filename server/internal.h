@@ -49,6 +49,25 @@ struct table_col {
 /* Appends one cell per column for obj to cells (a JSON array). now is the wall clock. */
 typedef void table_row_fn(const cJSON *obj, cJSON *cells, int64_t now);
 
+/* Per-kind behaviour beyond the generic path (kinds.c). All hooks may be NULL.
+ *   defaults: fills in upstream's defaults (SetDefaults_*) on a decoded object, before
+ *             validation, on create and on update.
+ *   prepare:  upstream's PrepareForCreate (old == NULL) / PrepareForUpdate: resets what the
+ *             main resource may not set (e.g. status) or derives fields.
+ *   validate: adds upstream's validation errors for obj; old is NULL on create, else the stored
+ *             object (immutable fields are checked against it). Metadata is checked generically
+ *             before this runs.
+ *   validate_status: the same for writes to the status subresource. */
+struct kind_hooks {
+	void (*defaults)(cJSON *obj);
+	void (*prepare)(cJSON *obj, const cJSON *old);
+	void (*validate)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+	void (*validate_status)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+};
+
+/* The hooks of a kind, or NULL for none. */
+const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind);
+
 struct kind {
 	const char *group;       /* "" for the core group */
 	const char *version;
@@ -63,6 +82,7 @@ struct kind {
 	size_t ncols;
 	table_row_fn *row;
 	/* Filled by registry_init: */
+	const struct kind_hooks *hooks;
 	char *api_version;       /* "v1", "apps/v1" */
 	char *list_kind;         /* "PodList" */
 	char *qualified;         /* "pods", "deployments.apps": for error messages */
@@ -170,6 +190,7 @@ struct server {
 	char *openapi_v3_index;  /* built once from the registry */
 	struct api_watch *watches; /* open watches, for shutdown */
 	int inflight_writes;     /* mutating requests being served */
+	struct ctrl_namespace *ctrl_ns;
 	int stopping;
 	int exit_code;
 };
@@ -203,13 +224,23 @@ struct api_query {
 	int send_initial_events;
 	int include_object;      /* 0 None, 1 Metadata (default), 2 Object */
 	int watch;
+	int has_grace;           /* gracePeriodSeconds given */
+	int64_t grace_period;
+	char *propagation_policy;
 };
 
 /* One API request being served, from HTTP (or, later, the internal client). It owns everything
  * it points to and is freed by api_finish. */
 struct api_req {
 	struct server *srv;
-	struct http_request *http;
+	struct http_request *http; /* NULL for the internal client */
+	/* The request body and its Content-Type (from http, or given by the internal client). */
+	const char *raw;
+	size_t raw_len;
+	const char *content_type;
+	/* Internal client: receives the answer instead of an HTTP response. */
+	void (*done)(struct api_req *req, int code, const char *body, size_t len);
+	void *done_data;
 	struct api_user user;
 	const struct kind *kind;
 	enum api_verb verb;
@@ -228,6 +259,22 @@ struct api_req {
 
 /* Entry from the HTTP server. */
 void router_request(struct http_request *hreq, void *data);
+/* Runs the handler for req->verb (and sub): routing done, authorized. */
+void api_dispatch(struct api_req *req);
+
+/* ---- the internal client (client.c) ------------------------------------------------------ */
+
+/* The answer to an internal request: the HTTP status code and the JSON body (an object or a
+ * Status), valid during the call. */
+typedef void client_cb(int code, const char *body, size_t len, void *data);
+
+/* Calls the API in process, through the same handlers (admission, validation, storage) as an
+ * HTTPS request, as the privileged identity system:apiserver. body (JSON, may be NULL) is
+ * copied. query may be NULL. cb runs later on the loop, exactly once (never from inside this
+ * call). WATCH is not served here (in-process watchers use the store). */
+void client_call(struct server *srv, enum api_verb verb, const struct kind *k, const char *ns,
+		 const char *name, const char *sub, const char *content_type, const char *body,
+		 const struct api_query *query, client_cb *cb, void *data);
 
 /* Sends e as the response and frees req. */
 void api_fail(struct api_req *req);
@@ -237,6 +284,10 @@ void api_reply(struct api_req *req, int code, const struct buf *body);
 void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv);
 /* Frees req without responding (after a stream ended). */
 void api_req_free(struct api_req *req);
+/* Answers a dry run: req->obj as it would be stored, with resourceVersion rv (NULL: none). */
+void api_reply_dry_run(struct api_req *req, int code, const char *rv);
+/* The current version of req's kind/namespace object `name`, or NULL (borrowed). */
+struct store_kv *api_lookup(struct api_req *req, const char *name);
 
 void api_get(struct api_req *req);
 void api_list(struct api_req *req);
@@ -246,6 +297,9 @@ void api_patch(struct api_req *req);
 void api_delete(struct api_req *req);
 void api_delete_collection(struct api_req *req);
 void api_binding(struct api_req *req);
+/* Should an update that produced obj from old delete the object instead (its deletion was
+ * pending on finalizers that are now all gone)? (delete.c) */
+int api_delete_on_update(const struct kind *k, const cJSON *obj, const cJSON *old);
 /* Parses req's labelSelector and fieldSelector (checking the fields are selectable for the
  * kind). Returns 0 or fills req->err. The selectors must be released by the caller. */
 int api_parse_selectors(struct api_req *req, struct selector *labels, struct selector *fields);
@@ -288,6 +342,14 @@ void auth_user_release(struct api_user *user);
 /* Returns 1 if user may do verb on the kind (sub)resource in ns; else fills a 403 in e. */
 int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,
 		   const char *ns, const char *name, struct api_error *e);
+
+/* ---- controllers ----------------------------------------------------------------------- */
+
+struct ctrl_namespace;
+/* Starts the namespace controller (ctrl_namespace.c). */
+struct ctrl_namespace *ctrl_namespace_start(struct server *srv);
+/* Stops it; it frees itself once its requests in flight have been answered. */
+void ctrl_namespace_stop(struct ctrl_namespace *c);
 
 /* ---- bootstrap (bootstrap.c) ----------------------------------------------------------- */
 

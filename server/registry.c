@@ -115,6 +115,7 @@ void registry_init(void)
 		k->qualified = core ? xstrdup(k->plural) : xasprintf("%s.%s", k->plural, k->group);
 		k->qualified_kind = core ? xstrdup(k->kind) : xasprintf("%s.%s", k->kind, k->group);
 		k->prefix = xasprintf("/registry/%s/%s/", core ? "core" : k->group, k->plural);
+		k->hooks = kind_hooks(k->group, k->version, k->kind);
 		if (k->cols)
 			for (k->ncols = 0; k->cols[k->ncols].name; k->ncols++)
 				;

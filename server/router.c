@@ -203,6 +203,16 @@ static int parse_query(struct api_req *req)
 			return -1;
 		}
 	}
+	if ((v = query_str(h, "gracePeriodSeconds"))) {
+		int r = *v ? parse_int64(v, INT64_MIN, INT64_MAX, &q->grace_period) : -1;
+		free(v);
+		if (r < 0) {
+			api_error_bad_request(&req->err, "invalid value for gracePeriodSeconds: must be an integer");
+			return -1;
+		}
+		q->has_grace = 1;
+	}
+	q->propagation_policy = query_str(h, "propagationPolicy");
 	if ((v = query_str(h, "includeObject"))) {
 		q->include_object = !strcmp(v, "None") ? 0 : !strcmp(v, "Object") ? 2 : 1;
 		free(v);
@@ -249,7 +259,7 @@ static int sub_allowed(const struct api_req *req)
 	return 0;
 }
 
-static void dispatch(struct api_req *req)
+void api_dispatch(struct api_req *req)
 {
 	switch (req->verb) {
 	case VERB_GET: api_get(req); break;
@@ -276,6 +286,9 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 	struct api_req *req = xcalloc(1, sizeof(*req));
 	req->srv = srv;
 	req->http = h;
+	req->raw = h->body;
+	req->raw_len = h->body_len;
+	req->content_type = http_header(h, "Content-Type");
 	req->user = *user;
 	int n = split_path(h->path, parts);
 	if (n < 0 || parse_resource_path(req, parts, n, &legacy_watch) < 0) {
@@ -305,7 +318,7 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 	}
 	req->table = table_wanted(http_header(h, "Accept"));
 	free_parts(parts, n > 0 ? n : 0);
-	dispatch(req);
+	api_dispatch(req);
 	return;
 fail:
 	free_parts(parts, n > 0 ? n : 0);

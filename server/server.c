@@ -41,6 +41,7 @@ static void server_stop(struct server *srv)
 	uv_signal_stop(&srv->sigterm);
 	uv_signal_stop(&srv->sigint);
 	watch_close_all(srv);
+	ctrl_namespace_stop(srv->ctrl_ns);
 	http_server_close(srv->http, http_closed, srv);
 }
 
@@ -143,6 +144,7 @@ int server_run(const struct server_config *cfg)
 		goto out;
 	}
 	bootstrap_objects(&srv);
+	srv.ctrl_ns = ctrl_namespace_start(&srv);
 	start_signals(&srv);
 	if (!cfg->disable_agent)
 		log_warn("the embedded agent is not available yet: running the control plane only");

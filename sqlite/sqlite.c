@@ -131,7 +131,7 @@ static int sql__prepare_all(struct store_backend *be, struct buf *err)
 		  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
 		{ offsetof(struct store_backend, history),
 		  "SELECT l.rev, l.key, l.create_rev, l.prev_rev, l.deleted, l.value,"
-		  " p.rev, p.create_rev, p.prev_rev, p.deleted, p.value"
+		  " p.rev, p.key, p.create_rev, p.prev_rev, p.deleted, p.value"
 		  " FROM log l LEFT JOIN log p ON l.prev_rev != 0 AND p.rev = l.prev_rev"
 		  " WHERE l.rev > ?1 AND l.rev <= ?2 AND l.key >= ?3 AND l.key < ?4"
 		  " ORDER BY l.rev LIMIT ?5" },

@@ -2,8 +2,10 @@
  * kbench.c - benchmarks of a running `kube server` through lib/http_client, each figure printed
  * with a baseline measured in the same run (tests/bench/run.sh starts the server and calls this).
  *
+ *   kbench port                               prints a free TCP port on 127.0.0.1
  *   kbench wait --port P --tls DIR            waits until /readyz answers 200 (30 s at most)
  *   kbench run  --port P --tls DIR --pid PID --dir DIR [--secs S] [--watchers N] [--events N]
+ *               [--phases write,read,watch]
  *
  * DESIGN
  * One libuv loop drives everything. A load phase runs `conns` request chains on one client
@@ -38,6 +40,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +62,8 @@ struct bench {
 	const char *dir;
 	double secs;                  /* per throughput phase */
 	int watchers, events;
+	const char *phases;           /* comma-separated: write, read, watch */
+	double loop_ms_1;             /* server loop CPU per event with one watcher */
 	char *ca, *cert, *key;        /* PEM */
 	int failures;
 };
@@ -150,6 +155,48 @@ static int server_rss(const struct bench *b, long *rss, long *hwm)
 	return *rss < 0 || *hwm < 0 ? -1 : 0;
 }
 
+/* CPU time used so far by the server's main thread (its event loop), in nanoseconds, from
+ * /proc/PID/schedstat; 0 when unknown. */
+static uint64_t server_loop_cpu_ns(const struct bench *b)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", b->pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns;
+}
+
+/* CPU time used so far by the whole server process (every thread), in nanoseconds, from
+ * /proc/PID/stat (clock ticks: 10 ms resolution); 0 when unknown. */
+static uint64_t server_proc_cpu_ns(const struct bench *b)
+{
+	char path[64], line[1024];
+	unsigned long long ut = 0, st = 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", b->pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char *p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	/* After "pid (comm)": state is field 3; utime and stime are fields 14 and 15. */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return 0;
+	return (ut + st) * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+/* CPU time used so far by this process, in nanoseconds. */
+static uint64_t self_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Prints an RSS row against the idle RSS (or, for the idle row itself, the budget). */
 static void rss_row(struct bench *b, const char *figure, long idle_kib, long *out_kib)
 {
@@ -233,6 +280,7 @@ struct load {
 	size_t sent, ok, bad, inflight;
 	size_t bytes;                 /* response bodies */
 	uint64_t t0, t1;
+	uint64_t loop_cpu, proc_cpu;  /* server CPU used during the phase (ns) */
 	struct lat lat;
 };
 
@@ -301,6 +349,8 @@ static void load_run(struct bench *b, struct load *l, int conns, double secs)
 	struct chain *ch = xcalloc((size_t)conns, sizeof(*ch));
 	l->b = b;
 	l->client = bench_client(b, conns);
+	l->loop_cpu = server_loop_cpu_ns(b);
+	l->proc_cpu = server_proc_cpu_ns(b);
 	l->t0 = l->t1 = now_ns();
 	l->end_ns = l->t0 + (uint64_t)(secs * 1e9);
 	for (int i = 0; i < conns; i++) {
@@ -309,6 +359,15 @@ static void load_run(struct bench *b, struct load *l, int conns, double secs)
 	}
 	while (l->inflight > 0)
 		uv_run(&b->loop, UV_RUN_ONCE);
+	l->loop_cpu = server_loop_cpu_ns(b) - l->loop_cpu;
+	l->proc_cpu = server_proc_cpu_ns(b) - l->proc_cpu;
+	if (getenv("KBENCH_DEBUG")) {
+		struct http_client_stats st;
+		http_client_stats(l->client, &st);
+		fprintf(stderr, "debug %s: connects %llu resumed %llu requests %llu reused %llu\n", l->target,
+			(unsigned long long)st.connects, (unsigned long long)st.resumed,
+			(unsigned long long)st.requests, (unsigned long long)st.reused);
+	}
 	bench_client_close(b, l->client);
 	for (int i = 0; i < conns; i++)
 		buf_release(&ch[i].body);
@@ -462,4 +521,487 @@ static int list_rv(struct bench *b, struct http_client *c, const char *target, c
 	cJSON_Delete(j);
 	buf_release(&o.body);
 	return v ? 0 : -1;
+}
+
+/* ---- watch delivery ---- */
+
+struct wphase;
+
+struct watcher {
+	struct wphase *w;
+	struct http_client_req *req;
+	int last_ev;                  /* the last event it received, -1 for none */
+	int ended;
+};
+
+struct wphase {
+	struct bench *b;
+	struct http_client *wc;       /* the watchers' client: one connection each */
+	struct http_client *writer;   /* the creates' client */
+	struct watcher *ws;
+	int n, opened, heads, ended, stopping;
+	int events, warm;             /* events to create, of which the first warm are not measured */
+	char target[256];             /* the watch URL */
+	int ev, received, create_done, finished;
+	char needle[96];              /* "name":"<the current object>" */
+	uint64_t t_send, t_first;
+	uint64_t srv_cpu0, self_cpu0;    /* CPU times when the measured events began */
+	struct lat lat, create_lat, spread;
+	size_t unexpected;
+	uv_timer_t timer;             /* the current event's deadline */
+	struct buf body;
+};
+
+static void wp_open_more(struct wphase *w);
+static void wp_next_event(struct wphase *w);
+
+static void wp_head(struct http_client_req *req, const struct http_client_response *resp)
+{
+	struct watcher *x = http_client_req_data(req);
+	struct wphase *w = x->w;
+	if (resp->status != 200)
+		fail(w->b, "watch: status %d", resp->status);
+	w->heads++;
+	wp_open_more(w);
+}
+
+static void wp_data(struct http_client_req *req, const char *data, size_t len)
+{
+	struct watcher *x = http_client_req_data(req);
+	struct wphase *w = x->w;
+	uint64_t now = now_ns();
+	if (w->finished || x->last_ev == w->ev || !memmem(data, len, w->needle, strlen(w->needle))) {
+		w->unexpected++;
+		return;
+	}
+	x->last_ev = w->ev;
+	if (w->received++ == 0)
+		w->t_first = now;
+	if (w->ev >= w->warm) {
+		lat_add(&w->lat, now - w->t_send);
+		lat_add(&w->spread, now - w->t_first);
+	}
+	if (w->received == w->n && w->create_done)
+		wp_next_event(w);
+}
+
+static void wp_done(struct http_client_req *req, int err, const struct http_client_response *resp)
+{
+	struct watcher *x = http_client_req_data(req);
+	struct wphase *w = x->w;
+	x->ended = 1;
+	x->req = NULL;
+	w->ended++;
+	if (!w->stopping)
+		fail(w->b, "a watch ended early: err %d (%s), status %d", err, resp->error, resp->status);
+}
+
+/* Keeps KB_OPENING watch connections being opened until n are open. */
+static void wp_open_more(struct wphase *w)
+{
+	while (w->opened < w->n && w->opened - w->heads < KB_OPENING && !w->stopping) {
+		struct watcher *x = &w->ws[w->opened++];
+		struct http_client_request q = { .method = "GET", .target = w->target, .on_head = wp_head,
+						 .on_data = wp_data, .on_done = wp_done, .data = x };
+		x->w = w;
+		x->last_ev = -1;
+		if (http_client_send(w->wc, &q, &x->req) != 0) {
+			fail(w->b, "cannot open a watch");
+			x->ended = 1;
+			w->ended++;
+		}
+	}
+}
+
+static void wp_create_done(struct http_client_req *req, int err, const struct http_client_response *resp)
+{
+	struct wphase *w = http_client_req_data(req);
+	uint64_t now = now_ns();
+	if (err || resp->status != 201) {
+		fail(w->b, "watch phase create: err %d (%s), status %d", err, resp->error, resp->status);
+		w->finished = 1;
+		return;
+	}
+	if (w->ev >= w->warm)
+		lat_add(&w->create_lat, now - w->t_send);
+	w->create_done = 1;
+	if (w->received == w->n)
+		wp_next_event(w);
+}
+
+static void wp_timeout(uv_timer_t *t)
+{
+	struct wphase *w = t->data;
+	fail(w->b, "event %d: %d of %d watchers received it within %d ms (create answered: %s)", w->ev,
+	     w->received, w->n, KB_EVENT_TIMEOUT_MS, w->create_done ? "yes" : "no");
+	w->finished = 1;
+}
+
+/* Creates the next object (or finishes after the last one). */
+static void wp_next_event(struct wphase *w)
+{
+	const struct http_header ct = { "Content-Type", "application/json" };
+	char name[64], target[128];
+	if (w->ev + 1 >= w->events + w->warm) {
+		w->srv_cpu0 = server_loop_cpu_ns(w->b) - w->srv_cpu0;
+		w->self_cpu0 = self_cpu_ns() - w->self_cpu0;
+		uv_timer_stop(&w->timer);
+		w->finished = 1;
+		return;
+	}
+	w->ev++;
+	if (w->ev == w->warm) {
+		w->srv_cpu0 = server_loop_cpu_ns(w->b);
+		w->self_cpu0 = self_cpu_ns();
+	}
+	snprintf(name, sizeof(name), "ev-%d-%d", w->n, w->ev);
+	snprintf(w->needle, sizeof(w->needle), "\"name\":\"%s\"", name);
+	snprintf(target, sizeof(target), "/api/v1/namespaces/kbench-watch-%d/configmaps", w->n);
+	configmap_json(&w->body, name);
+	w->received = 0;
+	w->create_done = 0;
+	struct http_client_request q = { .method = "POST", .target = target, .body = w->body.data,
+					 .body_len = w->body.len, .headers = &ct, .nheaders = 1,
+					 .timeout_ms = 30000, .on_done = wp_create_done, .data = w };
+	uv_timer_start(&w->timer, wp_timeout, KB_EVENT_TIMEOUT_MS, 0);
+	w->t_send = now_ns();
+	if (http_client_send(w->writer, &q, NULL) != 0) {
+		fail(w->b, "cannot send a create");
+		w->finished = 1;
+	}
+}
+
+/* Opens the watchers and waits (60 s at most) until each has its response head. */
+static int wp_open(struct wphase *w)
+{
+	struct bench *b = w->b;
+	char ns[64], list[128], rv[32];
+	snprintf(ns, sizeof(ns), "kbench-watch-%d", w->n);
+	snprintf(list, sizeof(list), "/api/v1/namespaces/%s/configmaps", ns);
+	if (make_namespace(b, w->writer, ns) || list_rv(b, w->writer, list, rv, sizeof(rv)))
+		return -1;
+	snprintf(w->target, sizeof(w->target), "%s?watch=1&resourceVersion=%s", list, rv);
+	uint64_t deadline = now_ns() + 60000000000ull;
+	wp_open_more(w);
+	while (w->heads < w->n && w->ended == 0 && now_ns() < deadline)
+		uv_run(&b->loop, UV_RUN_ONCE);
+	if (w->heads < w->n) {
+		fail(b, "only %d of %d watches opened", w->heads, w->n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Cancels the watchers still open and closes both clients. */
+static void wp_close(struct wphase *w)
+{
+	w->stopping = 1;
+	for (int i = 0; i < w->opened; i++)
+		if (!w->ws[i].ended && w->ws[i].req)
+			http_client_cancel(w->ws[i].req);
+	while (w->ended < w->opened)
+		uv_run(&w->b->loop, UV_RUN_ONCE);
+	bench_client_close(w->b, w->wc);
+	bench_client_close(w->b, w->writer);
+	uv_close((uv_handle_t *)&w->timer, NULL);
+	uv_run(&w->b->loop, UV_RUN_NOWAIT);
+}
+
+/* One watch phase with n watchers; prints its rows. */
+static void watch_phase(struct bench *b, int n, int events, long idle_kib)
+{
+	struct wphase w;
+	char fig[64], v[64], base[64];
+	memset(&w, 0, sizeof(w));
+	w.b = b;
+	w.n = n;
+	w.events = events;
+	w.warm = 5;
+	w.ev = -1;
+	w.ws = xcalloc((size_t)n, sizeof(*w.ws));
+	w.wc = bench_client(b, 0);
+	w.writer = bench_client(b, 1);
+	uv_timer_init(&b->loop, &w.timer);
+	w.timer.data = &w;
+	if (wp_open(&w) == 0) {
+		w.received = w.n;
+		w.create_done = 1;
+		wp_next_event(&w);
+		while (!w.finished)
+			uv_run(&b->loop, UV_RUN_ONCE);
+		if (w.unexpected)
+			fail(b, "%zu unexpected or duplicate watch events", w.unexpected);
+		snprintf(fig, sizeof(fig), "watch, %d watcher%s: p50 / p99", n, n > 1 ? "s" : "");
+		snprintf(v, sizeof(v), "%.2f / %.2f ms", lat_pct(&w.lat, 50), lat_pct(&w.lat, 99));
+		snprintf(base, sizeof(base), "create %.2f / %.2f ms", lat_pct(&w.create_lat, 50),
+			 lat_pct(&w.create_lat, 99));
+		row(fig, v, base, lat_pct(&w.lat, 99) / lat_pct(&w.create_lat, 99),
+		    n < 1000 ? NULL : lat_pct(&w.lat, 99) <= 5 ? "p99 <= 5 ms: ok" : "p99 <= 5 ms: MISSED");
+		snprintf(fig, sizeof(fig), "  fan-out (first -> each)");
+		snprintf(v, sizeof(v), "%.2f / %.2f ms", lat_pct(&w.spread, 50), lat_pct(&w.spread, 99));
+		snprintf(base, sizeof(base), "%zu watcher-events", w.lat.n);
+		row(fig, v, base, -1, NULL);
+		/* The server loop's CPU per event; beyond one watcher, per additional watcher. */
+		double loop_ms = (double)w.srv_cpu0 / 1e6 / events;
+		snprintf(fig, sizeof(fig), "  server loop CPU per event");
+		if (n == 1) {
+			b->loop_ms_1 = loop_ms;
+			snprintf(v, sizeof(v), "%.2f ms", loop_ms);
+		} else {
+			snprintf(v, sizeof(v), "%.2f ms (+%.1f us/watcher)", loop_ms,
+				 (loop_ms - b->loop_ms_1) * 1e3 / (n - 1));
+		}
+		snprintf(base, sizeof(base), "kbench CPU %.2f ms", (double)w.self_cpu0 / 1e6 / events);
+		row(fig, v, base, (double)w.srv_cpu0 / (double)w.self_cpu0, NULL);
+		if (idle_kib > 0) {
+			snprintf(fig, sizeof(fig), "server RSS, %d watches open", n);
+			rss_row(b, fig, idle_kib, NULL);
+		}
+	}
+	wp_close(&w);
+	lat_release(&w.lat);
+	lat_release(&w.create_lat);
+	lat_release(&w.spread);
+	buf_release(&w.body);
+	free(w.ws);
+}
+
+/* ---- the phases ---- */
+
+static void warm_up(struct bench *b)
+{
+	struct load l;
+	memset(&l, 0, sizeof(l));
+	load_phase(b, &l, LOAD_GET, "/healthz", NULL, 4, 10, 400);
+	lat_release(&l.lat);
+	memset(&l, 0, sizeof(l));
+	load_phase(b, &l, LOAD_CREATE, "/api/v1/namespaces/default/configmaps", "warm", 4, 10, 100);
+	lat_release(&l.lat);
+}
+
+/* Prints the server's CPU time per request of a load phase. */
+static void cpu_row(const struct load *l)
+{
+	char v[64];
+	if (!l->ok)
+		return;
+	snprintf(v, sizeof(v), "%.0f us (loop %.0f us)", (double)l->proc_cpu / 1e3 / (double)l->ok,
+		 (double)l->loop_cpu / 1e3 / (double)l->ok);
+	row("  server CPU per request", v, "", -1, NULL);
+}
+
+/* Prints a throughput row and its latency row. */
+static void rate_rows(const char *figure, double rate, const char *base, double base_rate,
+		      struct lat *lat, struct lat *base_lat, const char *budget)
+{
+	char v[64], bs[64], fig[64];
+	snprintf(v, sizeof(v), "%.0f /s", rate);
+	snprintf(bs, sizeof(bs), "%s %.0f /s", base, base_rate);
+	row(figure, v, bs, base_rate > 0 ? rate / base_rate : -1, budget);
+	snprintf(fig, sizeof(fig), "  latency p50 / p99");
+	snprintf(v, sizeof(v), "%.2f / %.2f ms", lat_pct(lat, 50), lat_pct(lat, 99));
+	snprintf(bs, sizeof(bs), "%.2f / %.2f ms", lat_pct(base_lat, 50), lat_pct(base_lat, 99));
+	row(fig, v, bs, lat_pct(base_lat, 99) > 0 ? lat_pct(lat, 99) / lat_pct(base_lat, 99) : -1, NULL);
+}
+
+static void write_phases(struct bench *b, long idle_kib)
+{
+	struct load c1, c16;
+	struct lat raw = { 0 };
+	char base[64];
+	memset(&c1, 0, sizeof(c1));
+	memset(&c16, 0, sizeof(c16));
+	double ra = raw_sqlite(b, "raw-a.db", b->secs, 420, &raw);
+	double r1 = load_phase(b, &c1, LOAD_CREATE, "/api/v1/namespaces/default/configmaps", "c1", 1,
+			       b->secs, 0);
+	double r16 = load_phase(b, &c16, LOAD_CREATE, "/api/v1/namespaces/default/configmaps", "c16", 16,
+				b->secs, 0);
+	double rb = raw_sqlite(b, "raw-b.db", b->secs, 420, &raw);
+	double rr = (ra + rb) / 2;
+	snprintf(base, sizeof(base), "%.0f + %.0f /s", ra, rb);
+	row("raw SQLite durable tx (baseline)", base, "mean of before + after", -1, NULL);
+	rate_rows("create ConfigMap, 1 conn", r1, "raw", rr, &c1.lat, &raw,
+		  r1 >= rr / 2 ? ">= 0.5: ok" : ">= 0.5: MISSED");
+	cpu_row(&c1);
+	rate_rows("create ConfigMap, 16 conns", r16, "raw", rr, &c16.lat, &raw,
+		  r16 >= rr / 2 ? ">= 0.5: ok" : ">= 0.5: MISSED");
+	cpu_row(&c16);
+	rss_row(b, "server RSS after creates", idle_kib, NULL);
+	lat_release(&raw);
+	lat_release(&c1.lat);
+	lat_release(&c16.lat);
+}
+
+static void read_phases(struct bench *b)
+{
+	struct load h, g, l, fill;
+	struct http_client *c = bench_client(b, 1);
+	memset(&fill, 0, sizeof(fill));
+	if (make_namespace(b, c, "kbench-list") == 0)
+		load_phase(b, &fill, LOAD_CREATE, "/api/v1/namespaces/kbench-list/configmaps", "item", 16,
+			   60, KB_LIST_OBJECTS);
+	bench_client_close(b, c);
+	lat_release(&fill.lat);
+	memset(&h, 0, sizeof(h));
+	memset(&g, 0, sizeof(g));
+	memset(&l, 0, sizeof(l));
+	double rh = load_phase(b, &h, LOAD_GET, "/healthz", NULL, KB_READ_CONNS, b->secs, 0);
+	double rg = load_phase(b, &g, LOAD_GET, "/api/v1/namespaces/kbench-list/configmaps/item-0", NULL,
+			       KB_READ_CONNS, b->secs, 0);
+	double rl = load_phase(b, &l, LOAD_GET, "/api/v1/namespaces/kbench-list/configmaps", NULL,
+			       KB_READ_CONNS, b->secs, 0);
+	char v[64], lat[64];
+	snprintf(v, sizeof(v), "%.0f /s", rh);
+	snprintf(lat, sizeof(lat), "p50 / p99 %.2f / %.2f ms", lat_pct(&h.lat, 50), lat_pct(&h.lat, 99));
+	row("GET /healthz, 4 conns (baseline)", v, lat, -1, NULL);
+	cpu_row(&h);
+	rate_rows("GET one ConfigMap, 4 conns", rg, "healthz", rh, &g.lat, &h.lat, NULL);
+	cpu_row(&g);
+	rate_rows("LIST 1000 ConfigMaps, 4 conns", rl, "healthz", rh, &l.lat, &h.lat, NULL);
+	cpu_row(&l);
+	if (l.ok) {
+		snprintf(v, sizeof(v), "%.0f objects/s", rl * KB_LIST_OBJECTS);
+		row("  objects listed", v, "", -1, NULL);
+		snprintf(v, sizeof(v), "%.1f MiB/s", rl * (double)l.bytes / (double)l.ok / 1048576.0);
+		row("  list bytes", v, "", -1, NULL);
+	}
+	lat_release(&h.lat);
+	lat_release(&g.lat);
+	lat_release(&l.lat);
+}
+
+static void run_all(struct bench *b)
+{
+	long idle = 0;
+	struct utsname u;
+	uname(&u);
+	printf("kbench: %ld CPUs, %s %s, %.1f s per throughput phase, %d watchers, %d events\n\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release, b->secs, b->watchers, b->events);
+	printf("%-34s %-24s %-30s %7s  %s\n", "figure", "value", "baseline (same run)", "ratio",
+	       "budget");
+	rss_row(b, "server RSS after start (empty)", -1, &idle);
+	warm_up(b);
+	if (strstr(b->phases, "write"))
+		write_phases(b, idle);
+	if (strstr(b->phases, "read"))
+		read_phases(b);
+	if (strstr(b->phases, "watch")) {
+		watch_phase(b, 1, b->events * 2, 0);
+		watch_phase(b, b->watchers, b->events, idle);
+	}
+}
+
+/* ---- waiting for the server ---- */
+
+static void wait_ready(struct bench *b)
+{
+	struct http_client *c = bench_client(b, 1);
+	uint64_t deadline = now_ns() + 30000000000ull;
+	int st = 0;
+	while (st != 200 && now_ns() < deadline) {
+		struct one o;
+		st = one_request(b, c, "GET", "/readyz", NULL, &o);
+		buf_release(&o.body);
+		if (st != 200)
+			usleep(100000);
+	}
+	bench_client_close(b, c);
+	if (st != 200)
+		fail(b, "the server on port %d did not become ready", b->port);
+}
+
+/* ---- main ---- */
+
+static char *load_pem(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name), *data = NULL;
+	int r = read_file(path, &data, NULL);
+	if (r < 0)
+		die("reading %s: %s", path, strerror(-r));
+	free(path);
+	return data;
+}
+
+/* Prints a port the kernel picks for 127.0.0.1 (free now; the server binds it right after). */
+static int free_port(void)
+{
+	uv_loop_t loop;
+	uv_tcp_t t;
+	struct sockaddr_in a;
+	struct sockaddr_storage ss;
+	int len = sizeof(ss), r;
+	uv_loop_init(&loop);
+	uv_tcp_init(&loop, &t);
+	uv_ip4_addr("127.0.0.1", 0, &a);
+	r = uv_tcp_bind(&t, (const struct sockaddr *)&a, 0);
+	if (r == 0)
+		r = uv_tcp_getsockname(&t, (struct sockaddr *)&ss, &len);
+	if (r == 0)
+		printf("%d\n", ntohs(((struct sockaddr_in *)&ss)->sin_port));
+	uv_close((uv_handle_t *)&t, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	return r == 0 ? 0 : 1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: kbench port | kbench wait|run --port P --tls DIR [--pid PID --dir DIR] [--secs S] "
+			"[--watchers N] [--events N] [--phases write,read,watch]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' }, { "tls", required_argument, NULL, 't' },
+		{ "pid", required_argument, NULL, 'i' },  { "dir", required_argument, NULL, 'd' },
+		{ "secs", required_argument, NULL, 's' }, { "watchers", required_argument, NULL, 'w' },
+		{ "events", required_argument, NULL, 'e' }, { "phases", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench b = { .secs = 3, .watchers = 1000, .events = 100, .phases = "write,read,watch" };
+	const char *tls = NULL;
+	int ch;
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "port"))
+		return free_port();
+	while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': b.port = atoi(optarg); break;
+		case 't': tls = optarg; break;
+		case 'i': b.pid = atoi(optarg); break;
+		case 'd': b.dir = optarg; break;
+		case 's': b.secs = atof(optarg); break;
+		case 'w': b.watchers = atoi(optarg); break;
+		case 'e': b.events = atoi(optarg); break;
+		case 'f': b.phases = optarg; break;
+		default: usage();
+		}
+	}
+	if (!tls || b.port <= 0 || b.secs <= 0 || b.watchers < 1 || b.events < 1)
+		usage();
+	b.ca = load_pem(tls, "server-ca.crt");
+	b.cert = load_pem(tls, "client-admin.crt");
+	b.key = load_pem(tls, "client-admin.key");
+	uv_loop_init(&b.loop);
+	if (!strcmp(argv[1], "wait")) {
+		wait_ready(&b);
+	} else if (!strcmp(argv[1], "run")) {
+		if (b.pid <= 0 || !b.dir)
+			usage();
+		run_all(&b);
+	} else {
+		usage();
+	}
+	uv_run(&b.loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&b.loop) != 0)
+		fprintf(stderr, "kbench: the loop still has handles\n");
+	free(b.ca);
+	free(b.cert);
+	free(b.key);
+	if (b.failures)
+		fprintf(stderr, "kbench: %d failure(s)\n", b.failures);
+	return b.failures ? 1 : 0;
 }

@@ -196,3 +196,50 @@ def test_deployment_table(kubectl, tmp_path):
     assert scale["spec"] == {"replicas": 4} and scale["status"]["selector"] == "app=web"
     p = kubectl.run("scale", "deploy", "web", "--replicas=-1", check=False)
     assert p.returncode != 0
+
+
+def test_namespace_deletion_removes_content(kubectl, tmp_path):
+    ns = tmp_path / "ns.yaml"
+    ns.write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gone\n")
+    kubectl("create", "-f", str(ns))
+    f = tmp_path / "cm.yaml"
+    f.write_text("\n---\n".join(CM.format(name=f"x{i}", value=i) for i in range(3)))
+    kubectl("-n", "gone", "create", "-f", str(f))
+    assert kubectl("delete", "namespace", "gone", timeout=60).strip() == 'namespace "gone" deleted'
+    p = kubectl.run("get", "namespace", "gone", check=False)
+    assert p.returncode == 1 and 'namespaces "gone" not found' in p.stderr
+    p = kubectl.run("get", "cm", "-n", "gone", check=False)
+    assert "No resources found" in p.stderr
+
+
+def test_finalizers_hold_deletion(kubectl, tmp_path):
+    f = tmp_path / "cm.yaml"
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n  finalizers: [example.com/hold]\n")
+    kubectl("create", "-f", str(f))
+    kubectl("delete", "cm", "held", "--wait=false")
+    obj = json.loads(kubectl("get", "cm", "held", "-o", "json"))
+    assert obj["metadata"]["deletionTimestamp"] and obj["metadata"]["deletionGracePeriodSeconds"] == 0
+    p = kubectl.run("patch", "cm", "held", "--type=merge", "-p", '{"metadata":{"finalizers":["example.com/hold","other/x"]}}', check=False)
+    assert p.returncode == 1 and "no new finalizers can be added if the object is being deleted" in p.stderr
+    kubectl("patch", "cm", "held", "--type=merge", "-p", '{"metadata":{"finalizers":null}}')
+    p = kubectl.run("get", "cm", "held", check=False)
+    assert p.returncode == 1 and "not found" in p.stderr
+
+
+def test_creation_in_terminating_namespace_is_forbidden(kubectl, tmp_path):
+    ns = tmp_path / "ns.yaml"
+    ns.write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ending\n")
+    kubectl("create", "-f", str(ns))
+    f = tmp_path / "cm.yaml"
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stay\n  namespace: ending\n  finalizers: [example.com/hold]\n")
+    kubectl("create", "-f", str(f))
+    kubectl("delete", "namespace", "ending", "--wait=false")
+    obj = json.loads(kubectl("get", "namespace", "ending", "-o", "json"))
+    assert obj["status"]["phase"] == "Terminating"
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new\n  namespace: ending\n")
+    p = kubectl.run("create", "-f", str(f), check=False)
+    assert p.returncode == 1
+    assert "unable to create new content in namespace ending because it is being terminated" in p.stderr
+    kubectl("-n", "ending", "patch", "cm", "stay", "--type=merge", "-p", '{"metadata":{"finalizers":null}}')
+    from conftest import wait_for
+    wait_for(lambda: kubectl.run("get", "namespace", "ending", check=False).returncode == 1, what="namespace gone")

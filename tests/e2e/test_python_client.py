@@ -108,3 +108,18 @@ def test_namespaces_and_deployments(client):
     assert [x.metadata.name for x in apps.list_namespaced_deployment("pyns").items] == ["d"]
     apps.delete_namespaced_deployment("d", "pyns")
     assert apps.list_namespaced_deployment("pyns").items == []
+
+
+def test_watch_history_with_field_selector(client):
+    """Regression: events replayed from history must carry the previous version, so that a
+    selector sees MODIFIED and DELETED (not ADDED and nothing)."""
+    v1 = k8s.CoreV1Api(client)
+    rv = v1.create_namespaced_config_map("default", cm("h1")).metadata.resource_version
+    v1.create_namespaced_config_map("default", cm("h2"))
+    v1.patch_namespaced_config_map("h1", "default", [{"op": "add", "path": "/data/x", "value": "y"}])
+    v1.delete_namespaced_config_map("h1", "default")
+    w = k8s_watch.Watch()
+    seen = [(e["type"], e["object"].metadata.name) for e in
+            w.stream(v1.list_namespaced_config_map, "default", resource_version=rv,
+                     field_selector="metadata.name=h1", timeout_seconds=2)]
+    assert seen == [("MODIFIED", "h1"), ("DELETED", "h1")]

@@ -665,6 +665,10 @@ TEST_IMPL(http_client_timeouts_cancel)
 	memset(r, 0, sizeof(r));
 	ASSERT_EQ(env_start(&e, "127.0.0.1"), 0);
 	struct http_client *c = env_client(&e, "127.0.0.1", 1, NULL);
+	struct http_client_stats st;
+	/* A connection first, so that the deadline cannot pass before the request is sent. */
+	ASSERT_EQ(send_req(c, &r[0], "GET", "/peer", NULL, 0, 0), 0);
+	WAIT(&e, r[0].done, 1);
 	uint64_t t0 = uv_now(&e.loop);
 	ASSERT_EQ(send_req(c, &r[0], "GET", "/hold", NULL, 0, 200), 0);
 	WAIT(&e, r[0].done, 1);
@@ -672,6 +676,8 @@ TEST_IMPL(http_client_timeouts_cancel)
 	ASSERT(uv_now(&e.loop) - t0 >= 190);
 	ASSERT(strstr(r[0].error.data, "timed out"));
 	WAIT(&e, e.aborted, 1); /* the connection was closed */
+	http_client_stats(c, &st);
+	ASSERT_EQ(st.conns, 0);
 	/* Cancelling: queued, and in flight; the callbacks come from the loop. */
 	http_client_config_init(&cfg);
 	cfg.max_conns = 1;
@@ -683,7 +689,7 @@ TEST_IMPL(http_client_timeouts_cancel)
 	ASSERT_EQ(r[1].done, 0);
 	WAIT(&e, r[1].done, 1);
 	ASSERT_EQ(r[1].err, -ECANCELED);
-	WAIT(&e, e.nreq, 2);
+	WAIT(&e, e.nreq, 3);
 	ASSERT(e.held);
 	http_client_close(c1, client_closed, &e);
 	ASSERT_EQ(r[0].done + r[2].done, 0);
@@ -723,7 +729,10 @@ TEST_IMPL(http_client_timeouts_cancel)
 
 /* ---- a scripted plain-TCP server ---- */
 
-enum fake_mode { FAKE_RETRY, FAKE_MALFORMED, FAKE_EOF_BODY, FAKE_INTERIM, FAKE_SPLIT, FAKE_SILENT };
+enum fake_mode {
+	FAKE_RETRY, FAKE_MALFORMED, FAKE_EOF_BODY, FAKE_INTERIM, FAKE_SPLIT, FAKE_SILENT, FAKE_CLOSE_IDLE,
+	FAKE_BIG_CHUNK,
+};
 
 struct fake {
 	uv_tcp_t listener;
@@ -780,9 +789,14 @@ static void fake_close(struct fake_conn *fc)
 	uv_close((uv_handle_t *)&fc->timer, fake_conn_closed);
 }
 
+/* Writes the next string of fc->later; an empty one closes the connection. */
 static void fake_later(uv_timer_t *t)
 {
 	struct fake_conn *fc = t->data;
+	if (fc->later && *fc->later && !**fc->later) {
+		fake_close(fc);
+		return;
+	}
 	if (fc->later && *fc->later)
 		fake_write(fc, *fc->later++);
 	if (fc->later && *fc->later)
@@ -795,6 +809,7 @@ static void fake_answer(struct fake_conn *fc)
 	static const char ok0[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nr0";
 	static const char ok1[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nr1";
 	static const char *const split[] = { "lo\r\n3\r\nabc", "\r\n0\r\n\r\n", NULL };
+	static const char *const close_now[] = { "", NULL };
 	switch (fc->f->mode) {
 	case FAKE_RETRY: /* the first connection serves one request, then closes silently */
 		if (fc->id == 0 && fc->nreq == 1) {
@@ -822,6 +837,15 @@ static void fake_answer(struct fake_conn *fc)
 		uv_timer_start(&fc->timer, fake_later, 50, 0);
 		break;
 	case FAKE_SILENT:
+		break;
+	case FAKE_CLOSE_IDLE: /* keep-alive, then the server's idle timeout closes it */
+		fake_write(fc, ok0);
+		fc->later = close_now;
+		uv_timer_start(&fc->timer, fake_later, 30, 0);
+		break;
+	case FAKE_BIG_CHUNK:
+		fake_write(fc, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+			       "2\r\nok\r\n100000\r\nxxxx");
 		break;
 	}
 }
@@ -957,6 +981,25 @@ TEST_IMPL(http_client_retry_stale)
 	ASSERT(run_until(&loop, &r.done, 1, 5000));
 	ASSERT_EQ(r.err, -ECONNRESET);
 	ASSERT_EQ(f.accepted, 1);
+	ASSERT_EQ(fake_finish(&loop, &f, c), 0);
+	/* An idle connection the server closes is dropped from the pool at once. */
+	uv_loop_init(&loop);
+	ASSERT_EQ(fake_start(&loop, &f, FAKE_CLOSE_IDLE), 0);
+	c = fake_client(&loop, &f, NULL, 0);
+	ASSERT_EQ(send_req(c, &r, "GET", "/a", NULL, 0, 5000), 0);
+	ASSERT(run_until(&loop, &r.done, 1, 5000));
+	http_client_stats(c, &st);
+	ASSERT_EQ(st.idle, 1);
+	ASSERT(run_until(&loop, &f.closed_conns, 1, 5000));
+	run_for(&loop, 20);
+	http_client_stats(c, &st);
+	ASSERT_EQ(st.conns, 0);
+	ASSERT_EQ(send_req(c, &r, "GET", "/b", NULL, 0, 5000), 0);
+	ASSERT(run_until(&loop, &r.done, 1, 5000));
+	ASSERT_EQ(r.err, 0);
+	http_client_stats(c, &st);
+	ASSERT_EQ(st.connects, 2);
+	ASSERT_EQ(st.requests, 2); /* no retry was needed */
 	res_release(&r);
 	ASSERT_EQ(fake_finish(&loop, &f, c), 0);
 	return 0;
@@ -1022,6 +1065,60 @@ TEST_IMPL(http_client_odd_responses)
 	http_client_cancel(r.req);
 	ASSERT(run_until(&loop, &r.done, 1, 5000));
 	ASSERT_EQ(r.err, -ECANCELED);
+	ASSERT_EQ(fake_finish(&loop, &f, c), 0);
+	res_release(&r);
+	return 0;
+}
+
+/* Response headers over max_header_bytes, a body over max_body, a streamed chunk over it (a
+ * stream's body without chunks has no limit): -EMSGSIZE. */
+TEST_IMPL(http_client_limits)
+{
+	struct env e;
+	struct fake f;
+	struct res r = { 0 };
+	uv_loop_t loop;
+	struct http_client *c;
+	ASSERT_EQ(env_start(&e, "127.0.0.1"), 0);
+	struct http_client_config small;
+	http_client_config_init(&small);
+	small.max_body = 1000;
+	small.max_header_bytes = 40;
+	struct http_client *cs = env_client(&e, "127.0.0.1", 1, &small);
+	ASSERT_EQ(send_req(cs, &r, "GET", "/big", NULL, 0, 5000), 0);
+	WAIT(&e, r.done, 1);
+	ASSERT_EQ(r.err, -EMSGSIZE);
+	ASSERT_STR(r.error.data, "the response headers are too large");
+	http_client_close(cs, client_closed, &e);
+	WAIT(&e, e.client_closed, 1);
+	e.client_closed = 0;
+	small.max_header_bytes = 0;
+	cs = env_client(&e, "127.0.0.1", 1, &small);
+	ASSERT_EQ(send_req(cs, &r, "GET", "/big", NULL, 0, 5000), 0);
+	WAIT(&e, r.done, 1);
+	ASSERT_EQ(r.err, -EMSGSIZE);
+	ASSERT_STR(r.error.data, "the response body is too large");
+	ASSERT_EQ(send_req(cs, &r, "GET", "/big", NULL, 1, 5000), 0); /* a stream: no limit */
+	WAIT(&e, r.done, 1);
+	ASSERT_EQ(r.err, 0);
+	ASSERT_EQ(r.chunks.len, 100000 + (size_t)r.nchunks);
+	http_client_close(cs, client_closed, &e);
+	WAIT(&e, e.client_closed, 1);
+	e.client_closed = 0;
+	res_release(&r);
+	ASSERT_EQ(env_finish(&e, NULL), 0);
+	uv_loop_init(&loop);
+	/* A streamed chunk over max_body: the chunks before it, then -EMSGSIZE. */
+	ASSERT_EQ(fake_start(&loop, &f, FAKE_BIG_CHUNK), 0);
+	struct http_client_config cfg;
+	http_client_config_init(&cfg);
+	cfg.max_body = 1000;
+	ASSERT_EQ(http_client_new(&loop, "127.0.0.1", f.port, &cfg, &c, NULL), 0);
+	ASSERT_EQ(send_req(c, &r, "GET", "/", NULL, 1, 5000), 0);
+	ASSERT(run_until(&loop, &r.done, 1, 5000));
+	ASSERT_EQ(r.err, -EMSGSIZE);
+	ASSERT_STR(r.chunks.data, "ok|");
+	ASSERT_STR(r.error.data, "a streamed chunk is too large");
 	ASSERT_EQ(fake_finish(&loop, &f, c), 0);
 	res_release(&r);
 	return 0;

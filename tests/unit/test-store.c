@@ -168,6 +168,8 @@ struct wev {
 	int64_t rev, prev_rev;
 	int type;
 	char key[32];
+	char prev_key[32];   /* the previous version's key and value, "" without one */
+	char prev_value[32];
 };
 
 struct wrec {
@@ -191,6 +193,8 @@ static void wrec_event(const struct store_event *ev, void *data)
 	e->prev_rev = ev->prev ? ev->prev->mod_rev : 0;
 	e->type = (int)ev->type;
 	snprintf(e->key, sizeof(e->key), "%s", ev->kv->key);
+	snprintf(e->prev_key, sizeof(e->prev_key), "%s", ev->prev ? ev->prev->key : "");
+	snprintf(e->prev_value, sizeof(e->prev_value), "%s", ev->prev ? ev->prev->value->data : "");
 }
 
 static void wrec_error(int status, void *data)
@@ -593,8 +597,14 @@ TEST_IMPL(store_watch_history)
 		ASSERT_EQ(h.evs[i].type, i < 50 ? STORE_EV_CREATE : STORE_EV_UPDATE);
 		ASSERT_EQ(h.evs[i].prev_rev, i < 50 ? 0 : i + 1 - 50);
 	}
+	/* The previous version of a history event is the whole version: key and value. */
+	ASSERT_STR(h.evs[60].prev_key, "/h/10");
+	ASSERT_STR(h.evs[60].prev_value, "c@11");
+	ASSERT_STR(h.evs[110].prev_value, "u@61");
 	ASSERT_EQ(h.evs[1300].type, STORE_EV_DELETE);
 	ASSERT_EQ(h.evs[1300].prev_rev, 1258); /* the last update of /h/07 */
+	ASSERT_STR(h.evs[1300].prev_key, "/h/07");
+	ASSERT_STR(h.evs[1300].prev_value, "u@1258");
 	ASSERT_EQ(h.evs[1301].type, STORE_EV_CREATE);
 	ASSERT_EQ(h.evs[1301].rev, 1303);
 	ASSERT_EQ(late.n, 2);
