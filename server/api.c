@@ -27,6 +27,7 @@ static cJSON *to_scale(const cJSON *obj);
 
 void api_req_free(struct api_req *req)
 {
+	svc_alloc_done(req->grant);
 	if (req->counted)
 		req->srv->inflight_writes--;
 	auth_user_release(&req->user);
@@ -308,11 +309,15 @@ static void write_done(const struct store_result *res, void *data)
 			api_reply_kv(req, w->code, res->kv);
 		}
 	} else if (res->status == -KUBE_ECONFLICT && w->retry && req->attempts < MAX_ATTEMPTS) {
+		svc_alloc_abort(req->srv->svc_alloc, req->grant);
+		req->grant = NULL;
 		req->attempts++;
 		cJSON_Delete(req->obj);
 		req->obj = NULL;
 		w->retry(req);
 	} else {
+		svc_alloc_abort(req->srv->svc_alloc, req->grant);
+		req->grant = NULL;
 		if (res->status == -KUBE_EIO)
 			log_error("store write for %s failed: %s", name ? name : "?", res->err ? res->err : "");
 		api_error_from_store(&req->err, res->status, req->kind, name ? name : "", res->err);
@@ -343,6 +348,31 @@ void api_reply_dry_run(struct api_req *req, int code, const char *rv)
 	json_print(req->obj, &out);
 	api_reply(req, code, &out);
 	buf_release(&out);
+}
+
+/* ---- Services: cluster IPs and node ports ------------------------------------------------ */
+
+static int is_service(const struct api_req *req)
+{
+	return !req->sub && !strcmp(req->kind->group, "") && !strcmp(req->kind->kind, "Service");
+}
+
+/* Takes what the Service needs (see alloc.c). Returns 0 or fills req->err. A dry run gives it
+ * back at once: it only shows what would be allocated. */
+static int service_allocate(struct api_req *req, cJSON *obj, const cJSON *old)
+{
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	if (!is_service(req))
+		return 0;
+	if (svc_alloc_prepare(req->srv->svc_alloc, obj, old, &req->grant, &errs) < 0) {
+		api_error_invalid(&req->err, req->kind, json_strv(obj, "metadata", "name", NULL), &errs);
+		return -1;
+	}
+	if (req->q.dry_run) {
+		svc_alloc_abort(req->srv->svc_alloc, req->grant);
+		req->grant = NULL;
+	}
+	return 0;
 }
 
 /* ---- create ------------------------------------------------------------------------------ */
@@ -500,7 +530,7 @@ void api_create(struct api_req *req)
 		generate_name(meta);
 	prepare_create(req, req->obj, meta);
 	default_and_prepare(req, req->obj, NULL);
-	if (validate(req, req->obj, NULL) < 0 || !namespace_usable(req))
+	if (validate(req, req->obj, NULL) < 0 || !namespace_usable(req) || service_allocate(req, req->obj, NULL) < 0)
 		goto fail;
 	if (req->q.dry_run) {
 		api_reply_dry_run(req, 201, NULL);
@@ -623,6 +653,8 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 		goto fail;
 	}
 	keep_system_fields(req, req->obj, old);
+	if (is_service(req))
+		svc_alloc_keep(req->obj, old);
 	default_and_prepare(req, req->obj, old);
 	bump_generation(req, req->obj, old);
 	if (validate(req, req->obj, old) < 0)
@@ -633,6 +665,8 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 		return;
 	}
 	int remove = api_delete_on_update(req->kind, req->obj, old);
+	if (!remove && service_allocate(req, req->obj, old) < 0)
+		goto fail;
 	cJSON_Delete(old);
 	old = NULL;
 	if (req->q.dry_run) {

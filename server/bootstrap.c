@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -254,15 +255,102 @@ out:
 	return r;
 }
 
+/* ---- the `kubernetes` Service ------------------------------------------------------------ */
+
+/* The address clients in the cluster reach the API server at. */
+static void api_address(const struct server_config *cfg, char *out, size_t len)
+{
+	struct ifaddrs *ifa = NULL;
+	snprintf(out, len, "%s", cfg->bind_address);
+	if (strcmp(cfg->bind_address, "0.0.0.0") && strcmp(cfg->bind_address, "::"))
+		return;
+	snprintf(out, len, "127.0.0.1");
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)len);
+		break;
+	}
+	freeifaddrs(ifa);
+}
+
+static void logged(int code, const char *body, size_t len, void *data)
+{
+	if (code >= 300 && code != 409)
+		log_error("bootstrap: %s failed (%d): %.*s", (const char *)data, code, (int)MIN(len, 400), body);
+}
+
+/* Creates or updates (PUT) an object through the internal client. */
+static void put(struct server *srv, const char *resource, const char *name, cJSON *obj, int exists)
+{
+	const struct kind *k = kind_by_resource(strcmp(resource, "endpointslices") ? "" : "discovery.k8s.io", "v1", resource);
+	char *body = json_print_str(obj);
+	client_call(srv, exists ? VERB_UPDATE : VERB_CREATE, k, "default", exists ? name : NULL, NULL, "application/json",
+		    body, NULL, logged, (void *)resource);
+	free(body);
+	cJSON_Delete(obj);
+}
+
+static int exists(struct server *srv, const char *group, const char *resource, const char *name)
+{
+	struct buf key = BUF_INIT;
+	kind_key(kind_by_resource(group, "v1", resource), "default", name, &key);
+	int r = store_get(srv->store, key.data) != NULL;
+	buf_release(&key);
+	return r;
+}
+
+/* The `kubernetes` Service (first service IP, port 443) and its Endpoints and EndpointSlice
+ * pointing at this API server, as upstream's apiserver reconciler keeps them. */
+static void kubernetes_service(struct server *srv)
+{
+	char ip[64], addr[64];
+	const struct server_config *cfg = srv->cfg;
+	int port = http_server_port(srv->http);
+	api_address(cfg, addr, sizeof(addr));
+	if (!exists(srv, "", "services", "kubernetes") && svc_alloc_first_ip(srv->svc_alloc, ip, sizeof(ip)) == 0) {
+		char *svc = xasprintf("{\"metadata\":{\"name\":\"kubernetes\",\"labels\":{\"component\":\"apiserver\","
+				      "\"provider\":\"kubernetes\"}},\"spec\":{\"type\":\"ClusterIP\",\"sessionAffinity\":\"None\","
+				      "\"clusterIP\":\"%s\",\"ports\":[{\"name\":\"https\",\"port\":443,\"protocol\":\"TCP\","
+				      "\"targetPort\":%d}]}}",
+				      ip, port);
+		put(srv, "services", "kubernetes", json_parse(svc, strlen(svc), NULL), 0);
+		free(svc);
+	}
+	char *ep_json = xasprintf("{\"metadata\":{\"name\":\"kubernetes\",\"labels\":{\"endpointslice.kubernetes.io/skip-mirror\":\"true\"}},"
+				  "\"subsets\":[{\"addresses\":[{\"ip\":\"%s\"}],\"ports\":[{\"name\":\"https\",\"port\":%d,\"protocol\":\"TCP\"}]}]}",
+				  addr, port);
+	cJSON *ep = json_parse(ep_json, strlen(ep_json), NULL);
+	put(srv, "endpoints", "kubernetes", ep, exists(srv, "", "endpoints", "kubernetes"));
+	free(ep_json);
+	char *es_json = xasprintf("{\"metadata\":{\"name\":\"kubernetes\",\"labels\":{\"kubernetes.io/service-name\":\"kubernetes\"}},"
+				  "\"addressType\":\"%s\",\"endpoints\":[{\"addresses\":[\"%s\"],\"conditions\":{\"ready\":true}}],"
+				  "\"ports\":[{\"name\":\"https\",\"port\":%d,\"protocol\":\"TCP\"}]}",
+				  strchr(addr, ':') ? "IPv6" : "IPv4", addr, port);
+	put(srv, "endpointslices", "kubernetes", json_parse(es_json, strlen(es_json), NULL),
+	    exists(srv, "discovery.k8s.io", "endpointslices", "kubernetes"));
+	free(es_json);
+}
+
+struct ns_ctx {
+	struct server *srv;
+	cJSON *obj;
+};
+
 static void ns_created(const struct store_result *res, void *data)
 {
-	cJSON *obj = data;
-	const char *name = json_strv(obj, "metadata", "name", NULL);
+	struct ns_ctx *c = data;
+	const char *name = json_strv(c->obj, "metadata", "name", NULL);
 	if (res->status == 0)
 		log_info("created namespace %s", name);
 	else if (res->status != -KUBE_EEXISTS)
 		log_error("cannot create namespace %s: %s", name, res->err ? res->err : "store error");
-	cJSON_Delete(obj);
+	if (!strcmp(name, "default") && (res->status == 0 || res->status == -KUBE_EEXISTS))
+		kubernetes_service(c->srv);
+	cJSON_Delete(c->obj);
+	free(c);
 }
 
 void bootstrap_objects(struct server *srv)
@@ -273,13 +361,18 @@ void bootstrap_objects(struct server *srv)
 		struct buf key = BUF_INIT;
 		kind_key(k, NULL, names[i], &key);
 		if (store_get(srv->store, key.data)) {
+			if (i == 0)
+				kubernetes_service(srv);
 			buf_release(&key);
 			continue;
 		}
 		char uid[37], now[21];
 		uuid_v4(uid);
 		format_rfc3339(wall_seconds(), now);
+		struct ns_ctx *c = xcalloc(1, sizeof(*c));
 		cJSON *obj = cJSON_CreateObject(), *meta = json_obj_force(obj, "metadata");
+		c->srv = srv;
+		c->obj = obj;
 		json_set_str(obj, "kind", "Namespace");
 		json_set_str(obj, "apiVersion", "v1");
 		json_set_str(meta, "name", names[i]);
@@ -289,7 +382,7 @@ void bootstrap_objects(struct server *srv)
 		json_set(json_obj_force(obj, "spec"), "finalizers",
 			 cJSON_CreateStringArray((const char *[]){ "kubernetes" }, 1));
 		json_set_str(json_obj_force(obj, "status"), "phase", "Active");
-		store_txn(srv->store, STORE_CREATE, key.data, 0, obj_encode, obj, ns_created, obj);
+		store_txn(srv->store, STORE_CREATE, key.data, 0, obj_encode, obj, ns_created, c);
 		buf_release(&key);
 	}
 }

@@ -191,6 +191,7 @@ struct server {
 	struct api_watch *watches; /* open watches, for shutdown */
 	int inflight_writes;     /* mutating requests being served */
 	struct ctrl_namespace *ctrl_ns;
+	struct svc_alloc *svc_alloc;
 	int stopping;
 	int exit_code;
 };
@@ -254,6 +255,7 @@ struct api_req {
 	int64_t expect_rev;
 	int attempts;
 	int counted;             /* counted in srv->inflight_writes */
+	struct svc_grant *grant; /* Service IPs and ports this request took */
 	struct api_error err;
 };
 
@@ -342,6 +344,25 @@ void auth_user_release(struct api_user *user);
 /* Returns 1 if user may do verb on the kind (sub)resource in ns; else fills a 403 in e. */
 int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,
 		   const char *ns, const char *name, struct api_error *e);
+
+/* ---- Service IPs and node ports (alloc.c) ------------------------------------------------ */
+
+struct svc_alloc;
+struct svc_grant;
+/* Builds the allocator from the stored Services and follows the store from then on. */
+struct svc_alloc *svc_alloc_start(struct server *srv);
+void svc_alloc_stop(struct svc_alloc *a);
+/* Upstream's patchAllocatedValues and dropTypeDependentFields for an update of old into svc. */
+void svc_alloc_keep(cJSON *svc, const cJSON *old);
+/* Takes the cluster IP and node ports svc needs (old: the stored version on update), filling
+ * them in where unset. Returns 0 and the grant (give it back with svc_alloc_abort if the write
+ * fails; free it with svc_alloc_done once committed), or -1 with errors added. */
+int svc_alloc_prepare(struct svc_alloc *a, cJSON *svc, const cJSON *old, struct svc_grant **grant,
+		      struct field_errors *errs);
+void svc_alloc_abort(struct svc_alloc *a, struct svc_grant *g);
+void svc_alloc_done(struct svc_grant *g);
+/* The first service IP (the `kubernetes` Service's), into out. */
+int svc_alloc_first_ip(const struct svc_alloc *a, char *out, size_t len);
 
 /* ---- controllers ----------------------------------------------------------------------- */
 

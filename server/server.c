@@ -20,6 +20,8 @@
 static void store_closed(void *arg)
 {
 	struct server *srv = arg;
+	svc_alloc_stop(srv->svc_alloc);
+	srv->svc_alloc = NULL;
 	srv->store = NULL;
 	uv_close((uv_handle_t *)&srv->sigterm, NULL);
 	uv_close((uv_handle_t *)&srv->sigint, NULL);
@@ -143,6 +145,7 @@ int server_run(const struct server_config *cfg)
 		uv_run(&loop, UV_RUN_DEFAULT);
 		goto out;
 	}
+	srv.svc_alloc = svc_alloc_start(&srv);
 	bootstrap_objects(&srv);
 	srv.ctrl_ns = ctrl_namespace_start(&srv);
 	start_signals(&srv);

@@ -52,6 +52,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	registry_init();
 	uv_loop_init(&loop);
 	cfg.max_mutating_inflight = 400;
+	cidr_parse("10.43.0.0/16", &cfg.service_cidr);
 	srv.cfg = &cfg;
 	srv.loop = &loop;
 	srv.ca_pem = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n";
@@ -73,6 +74,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "http_server_start: %s\n", buf_str(&err));
 		abort();
 	}
+	srv.svc_alloc = svc_alloc_start(&srv);
 	bootstrap_objects(&srv);
 	for (int i = 0; i < 1000; i++)
 		uv_run(&loop, UV_RUN_NOWAIT), usleep(100);
