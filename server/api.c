@@ -174,6 +174,13 @@ static int check_type(struct api_req *req, cJSON *obj, const char *api_version, 
 	return 0;
 }
 
+int api_decode_object(struct api_req *req, const char *api_version, const char *kind)
+{
+	if (decode_body(req, kind) < 0 || check_type(req, req->body, api_version, kind) < 0)
+		return -1;
+	return 0;
+}
+
 /* Makes metadata.namespace agree with the URL. Returns 0 or fills req->err. */
 static int check_namespace(struct api_req *req, cJSON *meta)
 {
@@ -530,7 +537,8 @@ void api_create(struct api_req *req)
 		generate_name(meta);
 	prepare_create(req, req->obj, meta);
 	default_and_prepare(req, req->obj, NULL);
-	if (validate(req, req->obj, NULL) < 0 || !namespace_usable(req) || service_allocate(req, req->obj, NULL) < 0)
+	admission_create(req, req->obj);
+	if (!namespace_usable(req) || validate(req, req->obj, NULL) < 0 || service_allocate(req, req->obj, NULL) < 0)
 		goto fail;
 	if (req->q.dry_run) {
 		api_reply_dry_run(req, 201, NULL);

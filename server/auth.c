@@ -45,10 +45,22 @@ static int in_group(const struct api_user *user, const char *group)
 	return 0;
 }
 
+int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,
+		 const char *sub, const char *ns, const char *name)
+{
+	UNUSED(verb);
+	UNUSED(group);
+	UNUSED(resource);
+	UNUSED(sub);
+	UNUSED(ns);
+	UNUSED(name);
+	return in_group(user, "system:masters");
+}
+
 int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,
 		   const char *ns, const char *name, struct api_error *e)
 {
-	if (in_group(user, "system:masters"))
+	if (auth_allowed(user, verb, k->group, k->plural, sub, ns, name))
 		return 1;
 	struct buf res = BUF_INIT, msg = BUF_INIT;
 	buf_adds(&res, k->plural);

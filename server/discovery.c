@@ -22,6 +22,17 @@
 static const char *const all_verbs[] = { "create", "delete", "deletecollection", "get", "list", "patch",
 					  "update", "watch" };
 static const char *const status_verbs[] = { "get", "patch", "update" };
+static const char *const create_verbs[] = { "create" };
+
+static cJSON *string_array(const char *const *v, size_t n);
+
+/* The verbs of a kind's main resource. */
+static cJSON *kind_verbs(const struct kind *k)
+{
+	if (k->flags & KIND_VIRTUAL)
+		return string_array(create_verbs, 1);
+	return string_array(all_verbs, ARRAY_SIZE(all_verbs));
+}
 
 struct sub {
 	const char *name;
@@ -92,7 +103,7 @@ static cJSON *legacy_resource(const struct kind *k, const struct sub *s)
 		json_set_str(r, "version", s->version);
 	}
 	json_set_str(r, "kind", s ? s->kind : k->kind);
-	json_set(r, "verbs", s ? string_array(s->verbs, s->nverbs) : string_array(all_verbs, ARRAY_SIZE(all_verbs)));
+	json_set(r, "verbs", s ? string_array(s->verbs, s->nverbs) : kind_verbs(k));
 	if (!s && count_short(k))
 		json_set(r, "shortNames", string_array(k->short_names, count_short(k)));
 	if (!s && (k->flags & KIND_ALL))
@@ -169,7 +180,7 @@ static cJSON *aggregated_resource(const struct kind *k)
 	json_set(r, "responseKind", gvk(k->group, k->version, k->kind));
 	json_set_str(r, "scope", k->flags & KIND_NAMESPACED ? "Namespaced" : "Cluster");
 	json_set_str(r, "singularResource", k->singular);
-	json_set(r, "verbs", string_array(all_verbs, ARRAY_SIZE(all_verbs)));
+	json_set(r, "verbs", kind_verbs(k));
 	if (count_short(k))
 		json_set(r, "shortNames", string_array(k->short_names, count_short(k)));
 	if (k->flags & KIND_ALL)

@@ -36,6 +36,7 @@ enum kind_flags {
 	KIND_CREATE_ON_UPDATE = 1 << 6, /* PUT of a missing object creates it */
 	KIND_BINDING = 1 << 7,         /* pods: has the binding subresource */
 	KIND_FINALIZE = 1 << 8,        /* namespaces: has the finalize subresource */
+	KIND_VIRTUAL = 1 << 9,         /* create-only, never stored (access reviews): see review.c */
 };
 
 struct table_col {
@@ -299,6 +300,11 @@ void api_patch(struct api_req *req);
 void api_delete(struct api_req *req);
 void api_delete_collection(struct api_req *req);
 void api_binding(struct api_req *req);
+/* Decodes the request body (JSON, YAML) into req->body, checking and filling in apiVersion and
+ * kind. Returns 0 or fills req->err. */
+int api_decode_object(struct api_req *req, const char *api_version, const char *kind);
+/* Answers a create of a KIND_VIRTUAL kind (review.c). */
+void api_review(struct api_req *req);
 /* Should an update that produced obj from old delete the object instead (its deletion was
  * pending on finalizers that are now all gone)? (delete.c) */
 int api_delete_on_update(const struct kind *k, const cJSON *obj, const cJSON *old);
@@ -341,9 +347,17 @@ int discovery_serve(struct server *srv, struct http_request *hreq);
 /* Fills user from the TLS peer. Returns 0, or -1 when unauthenticated. */
 int auth_authenticate(const struct http_request *hreq, struct api_user *user);
 void auth_user_release(struct api_user *user);
+/* Is user allowed verb on group/resource[/sub] (name) in ns? The one authorization decision. */
+int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,
+		 const char *sub, const char *ns, const char *name);
 /* Returns 1 if user may do verb on the kind (sub)resource in ns; else fills a 403 in e. */
 int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,
 		   const char *ns, const char *name, struct api_error *e);
+
+/* ---- admission (admission.c) ------------------------------------------------------------ */
+
+/* Upstream's default mutating admission plugins, on a new object after defaulting. */
+void admission_create(struct api_req *req, cJSON *obj);
 
 /* ---- Service IPs and node ports (alloc.c) ------------------------------------------------ */
 

