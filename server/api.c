@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lib/yaml2json.h"
+#include "server/protobuf.h"
 
 #define MAX_ATTEMPTS 16
 
@@ -113,20 +114,45 @@ static void media_type(const char *ct, char *out, size_t len)
 }
 
 /* Decodes the request body as JSON or YAML into req->body. Returns 0 or fills req->err. */
+/* The schema for a protobuf envelope's type; an empty apiVersion or kind means the URL's. */
+static const struct sch_type *pb_lookup(void *arg, const char *api_version, const char *kind)
+{
+	const struct api_req *req = arg;
+	return pb_lookup_schema(NULL, *api_version ? api_version : req->kind->api_version,
+				*kind ? kind : req->kind->kind);
+}
+
+static int decode_protobuf(struct api_req *req, const char *type_name)
+{
+	struct buf err = BUF_INIT;
+	int r = pb_decode_object(req->raw, req->raw_len, pb_lookup, req, &req->body, &err);
+	if (r == -KUBE_ENOTFOUND)
+		api_error_bad_request(&req->err, "the object provided is unrecognized (must be of type %s): %s", type_name,
+				      buf_str(&err));
+	else if (r < 0)
+		api_error_bad_request(&req->err, "the object provided is unrecognized (must be of type %s): %s", type_name,
+				      buf_str(&err));
+	buf_release(&err);
+	return r < 0 ? -1 : 0;
+}
+
+/* Decodes the request body (JSON, YAML or Kubernetes protobuf) into req->body. Returns 0 or
+ * fills req->err. */
 static int decode_body(struct api_req *req, const char *type_name)
 {
 	char mt[96];
 	struct buf err = BUF_INIT;
 	media_type(req->content_type, mt, sizeof(mt));
+	if (!strcmp(mt, "application/vnd.kubernetes.protobuf"))
+		return decode_protobuf(req, type_name);
 	if (!*mt || !strcmp(mt, "application/json") || !strcmp(mt, "*/*"))
 		req->body = json_parse(req->raw, req->raw_len, &err);
 	else if (!strcmp(mt, "application/yaml") || !strcmp(mt, "text/yaml"))
 		req->body = y2j_parse(req->raw, req->raw_len, &err);
 	else {
-		/* TODO(issue 3): application/vnd.kubernetes.protobuf bodies (kubectl 1.32+). */
 		api_error_set(&req->err, 415, "UnsupportedMediaType",
 			      "the body of the request was in an unknown format - accepted media types include: "
-			      "application/json, application/yaml");
+			      "application/json, application/yaml, application/vnd.kubernetes.protobuf");
 		buf_release(&err);
 		return -1;
 	}

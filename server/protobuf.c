@@ -218,16 +218,17 @@ static int pb__wire_of(enum sch_kind k)
 	}
 }
 
+/* The kind's name with its article, for messages: "a string", "an int32". */
 static const char *pb__kind_name(enum sch_kind k)
 {
 	static const char *const names[] = {
-		[SK_STRING] = "string", [SK_BOOL] = "bool", [SK_INT32] = "int32",
-		[SK_INT64] = "int64", [SK_FLOAT64] = "double", [SK_BYTES] = "bytes",
-		[SK_QUANTITY] = "Quantity", [SK_TIME] = "Time", [SK_MICROTIME] = "MicroTime",
-		[SK_DURATION] = "Duration", [SK_INT_OR_STRING] = "IntOrString",
-		[SK_RAW] = "RawExtension", [SK_OBJECT] = "message",
+		[SK_STRING] = "a string", [SK_BOOL] = "a bool", [SK_INT32] = "an int32",
+		[SK_INT64] = "an int64", [SK_FLOAT64] = "a double", [SK_BYTES] = "bytes",
+		[SK_QUANTITY] = "a Quantity", [SK_TIME] = "a Time", [SK_MICROTIME] = "a MicroTime",
+		[SK_DURATION] = "a Duration", [SK_INT_OR_STRING] = "an IntOrString",
+		[SK_RAW] = "a RawExtension", [SK_OBJECT] = "a message",
 	};
-	return (unsigned)k < ARRAY_SIZE(names) && names[k] ? names[k] : "unknown";
+	return (unsigned)k < ARRAY_SIZE(names) && names[k] ? names[k] : "an unknown kind";
 }
 
 /* Returns the length of the valid UTF-8 sequence at s (n bytes left), or 0 when invalid, with
@@ -319,9 +320,11 @@ struct pb_small {
 	struct pb_in str[4];
 };
 
-/* Reads a small message whose fields 1..strlen(wires) have the wire types given as digits in
- * wires ("00" for Time); other fields are skipped. Absent fields stay zero / empty. */
-static int pb__small(struct pb_dec *d, struct pb_in in, const char *wires, struct pb_small *s)
+/* Reads a small message (named what, for errors) whose fields 1..strlen(wires) have the wire
+ * types given as digits in wires ("00" for Time); other fields are skipped. Absent fields stay
+ * zero / empty. */
+static int pb__small(struct pb_dec *d, struct pb_in in, const char *what, const char *wires,
+		     struct pb_small *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (pb__enter(d) < 0)
@@ -334,7 +337,8 @@ static int pb__small(struct pb_dec *d, struct pb_in in, const char *wires, struc
 		if (f > strlen(wires)) {
 			rc = pb__skip(d, &in, f, w);
 		} else if (w != wires[f - 1] - '0') {
-			return pb__fail(d, "wrong wire type %d for field %u", w, f);
+			return pb__fail(d, "wrong wire type %d for %s field %u (want %c)", w, what,
+					f, wires[f - 1]);
 		} else if (w == PB_BYTES) {
 			rc = pb__bytes(d, &in, &s->str[f]);
 		} else {
@@ -355,7 +359,7 @@ static int pb__time(struct pb_dec *d, struct pb_in in, int micro, cJSON **out)
 	*out = NULL;
 	if (in.p == in.end)
 		return 0;
-	if (pb__small(d, in, "00", &s) < 0)
+	if (pb__small(d, in, "Time", "00", &s) < 0)
 		return -KUBE_EINVAL;
 	int64_t sec = (int64_t)s.num[1], nanos = (int32_t)(uint32_t)s.num[2];
 	/* 0000-01-01 .. 9999-12-31 is -62167219200 .. 253402300799; checked before adding. */
@@ -425,7 +429,7 @@ static void pb__duration_text(int64_t ns, struct buf *out)
 static int pb__duration(struct pb_dec *d, struct pb_in in, cJSON **out)
 {
 	struct pb_small s;
-	if (pb__small(d, in, "0", &s) < 0)
+	if (pb__small(d, in, "Duration", "0", &s) < 0)
 		return -KUBE_EINVAL;
 	buf_reset(&d->tmp);
 	pb__duration_text((int64_t)s.num[1], &d->tmp);
@@ -437,7 +441,7 @@ static int pb__duration(struct pb_dec *d, struct pb_in in, cJSON **out)
 static int pb__int_or_string(struct pb_dec *d, struct pb_in in, cJSON **out)
 {
 	struct pb_small s;
-	if (pb__small(d, in, "002", &s) < 0)
+	if (pb__small(d, in, "IntOrString", "002", &s) < 0)
 		return -KUBE_EINVAL;
 	if (s.num[1] == 0)
 		return pb__int(d, (int32_t)(uint32_t)s.num[2], out);
@@ -454,7 +458,7 @@ static int pb__int_or_string(struct pb_dec *d, struct pb_in in, cJSON **out)
 static int pb__quantity(struct pb_dec *d, struct pb_in in, cJSON **out)
 {
 	struct pb_small s;
-	if (pb__small(d, in, "2", &s) < 0)
+	if (pb__small(d, in, "Quantity", "2", &s) < 0)
 		return -KUBE_EINVAL;
 	if (!s.str[1].p) {
 		*out = cJSON_CreateString("0");
@@ -471,7 +475,7 @@ static int pb__raw(struct pb_dec *d, struct pb_in in, cJSON **out)
 {
 	struct pb_small s;
 	*out = NULL;
-	if (pb__small(d, in, "2", &s) < 0)
+	if (pb__small(d, in, "RawExtension", "2", &s) < 0)
 		return -KUBE_EINVAL;
 	size_t n = pb__left(&s.str[1]);
 	if (n == 0)
@@ -545,7 +549,7 @@ static int pb__value(struct pb_dec *d, struct pb_in *in, int wire, enum sch_kind
 		     const struct sch_type *t, cJSON **out, int *zero)
 {
 	if (wire != pb__wire_of(k))
-		return pb__fail(d, "wrong wire type %d for a %s (want %d)", wire, pb__kind_name(k),
+		return pb__fail(d, "wrong wire type %d for %s (want %d)", wire, pb__kind_name(k),
 				pb__wire_of(k));
 	if (wire != PB_BYTES)
 		return pb__number(d, in, k, out, zero);
@@ -573,10 +577,9 @@ static int pb__list(struct pb_dec *d, struct pb_in *in, int wire, const struct s
 	int packed = wire == PB_BYTES && pb__wire_of(f->kind) != PB_BYTES, zero;
 	if (!packed) {
 		cJSON *item = NULL;
-		if (pb__value(d, in, wire, f->kind, f->type, &item, &zero) < 0)
-			return -KUBE_EINVAL;
-		cJSON_AddItemToArray(arr, item ? item : cJSON_CreateNull());
-		return 0;
+		int rc = pb__value(d, in, wire, f->kind, f->type, &item, &zero);
+		cJSON_AddItemToArray(arr, item ? item : cJSON_CreateNull()); /* freed with obj on error */
+		return rc;
 	}
 	if (pb__bytes(d, in, &run) < 0)
 		return -KUBE_EINVAL;
@@ -623,8 +626,10 @@ static int pb__map_zero(struct pb_dec *d, const struct sch_field *f, cJSON **out
 	static const uint8_t empty[1] = { 0 }; /* a zero-length message */
 	struct pb_in in = { empty, empty + 1 };
 	int wire = f->list == SL_NONE ? pb__wire_of(f->kind) : PB_BYTES;
-	if (f->list == SL_NONE && wire == PB_FIXED64)
-		return *out = cJSON_CreateNumber(0), 0;
+	if (wire == PB_FIXED64) { /* a double: no 8 zero bytes at hand */
+		*out = cJSON_CreateNumber(0);
+		return 0;
+	}
 	return pb__map_value(d, &in, wire, f, out);
 }
 
@@ -910,18 +915,22 @@ struct pb_unknown {
 	struct pb_in raw;
 };
 
-/* Reads TypeMeta {1: apiVersion, 2: kind} into u. */
+/* Reads TypeMeta {1: apiVersion, 2: kind} into u; fields absent here keep earlier values (a
+ * repeated TypeMeta merges, as proto2 messages do). */
 static int pb__type_meta(struct pb_dec *d, struct pb_in in, struct pb_unknown *u)
 {
 	struct pb_small s;
-	if (pb__small(d, in, "22", &s) < 0 || pb__text(d, s.str[1]) < 0)
+	char **dst[3] = { NULL, &u->api_version, &u->kind };
+	if (pb__small(d, in, "TypeMeta", "22", &s) < 0)
 		return -KUBE_EINVAL;
-	free(u->api_version);
-	u->api_version = xstrdup(buf_str(&d->tmp));
-	if (pb__text(d, s.str[2]) < 0)
-		return -KUBE_EINVAL;
-	free(u->kind);
-	u->kind = xstrdup(buf_str(&d->tmp));
+	for (int i = 1; i <= 2; i++) {
+		if (!s.str[i].p)
+			continue;
+		if (pb__text(d, s.str[i]) < 0)
+			return -KUBE_EINVAL;
+		free(*dst[i]);
+		*dst[i] = xstrdup(buf_str(&d->tmp));
+	}
 	return 0;
 }
 
@@ -958,6 +967,7 @@ int pb_decode_object(const void *data, size_t len, pb_lookup_fn *lookup, void *a
 	struct pb_in in = { (const uint8_t *)data + PB_MAGIC_LEN, (const uint8_t *)data + len };
 	cJSON *obj = NULL;
 	int rc = -KUBE_EINVAL;
+	assert(lookup && out);
 	pb__dec_init(&d, err);
 	*out = NULL;
 	if (!pb_has_magic(data, len)) {
@@ -994,7 +1004,6 @@ out:
 	return rc;
 }
 
-#if 0 /* TEMP: until sch_kind_type is linked */
 const struct sch_type *pb_lookup_schema(void *arg, const char *api_version, const char *kind)
 {
 	UNUSED(arg);
@@ -1006,4 +1015,3 @@ const struct sch_type *pb_lookup_schema(void *arg, const char *api_version, cons
 	free(group);
 	return t;
 }
-#endif

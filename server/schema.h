@@ -21,6 +21,26 @@
  * and describes its element (kind/type). A map field (Go map[string]T) has SF_MAP and describes
  * its value. Quantities, times and int-or-strings are scalars with their own kinds because
  * protobuf encodes them as messages and OpenAPI gives them formats.
+ *
+ * More conventions, for the places where upstream is irregular:
+ *   - kind and apiVersion of a top-level type have proto 0: protobuf carries them in the
+ *     runtime.Unknown envelope, not in the object's message.
+ *   - A Go struct embedded without a JSON name (VolumeSource in Volume, ProbeHandler in Probe,
+ *     LocalObjectReference in ConfigMapKeySelector, ...) is an SF_INLINE field of kind SK_OBJECT
+ *     named after its protobuf field ("volumeSource", "handler", "localObjectReference"). That
+ *     name never appears in JSON: the embedded type's fields are the parent's JSON fields (and
+ *     sch_field finds them), while protobuf nests them in a message under the field's number.
+ *   - Strategic merge patch and server-side apply usually agree on a list. Where they do not: a
+ *     list declared listType=map or listType=set without a patch strategy has SF_SMP_REPLACE
+ *     (SMP replaces it whole), no merge_key, and for SL_MAP its apply keys in map_keys; a list
+ *     with a patch strategy but listType=atomic has SF_APPLY_ATOMIC (apply owns it whole) and
+ *     keeps its SL_MAP or SL_SET and merge_key for SMP.
+ *   - A map whose values are lists (UserInfo.extra, map[string][]string) has SF_MAP and a list
+ *     kind; in protobuf each value is a message {1: repeated string}.
+ *   - x-kubernetes-map-type atomic on a map field is SF_MAP_ATOMIC; structType=atomic on a type
+ *     is ST_ATOMIC.
+ * Every type is a const global named sch_<group>_<Kind> (sch_core_PodSpec, sch_meta_ObjectMeta,
+ * sch_events_Event), declared at the end of this file through SCH_TYPES.
  */
 #ifndef KUBE_SCHEMA_H
 #define KUBE_SCHEMA_H
@@ -63,6 +83,10 @@ enum sch_field_flags {
 				  * (SelfSubjectAccessReview status.allowed). Protobuf decoding keeps
 				  * such zeros; without the flag a zero scalar on the wire (gogo writes
 				  * every non-pointer field) is left out, as Go's omitempty would. */
+	SF_APPLY_ATOMIC = 1 << 6, /* a list SMP merges (by list and merge_key) but apply owns whole
+				   * (patchStrategy merge with listType=atomic: Job conditions) */
+	SF_MAP_ATOMIC = 1 << 7,  /* SF_MAP: apply owns the map whole (x-kubernetes-map-type: atomic,
+				  * PodSpec.nodeSelector, ServiceSpec.selector) */
 };
 
 struct sch_type;
@@ -73,7 +97,8 @@ struct sch_field {
 	enum sch_kind kind;   /* of the field, or of the list element / map value */
 	enum sch_list list;
 	unsigned flags;
-	const char *merge_key; /* SL_MAP: strategic merge patch key ("name", "containerPort") */
+	const char *merge_key; /* SL_MAP: strategic merge patch key ("name", "containerPort");
+				  NULL with SF_SMP_REPLACE */
 	const char *map_keys; /* SL_MAP: server-side apply list-map keys, comma-separated
 				 ("containerPort,protocol"); NULL means the same as merge_key */
 	const struct sch_type *type; /* SK_OBJECT */
@@ -83,6 +108,8 @@ struct sch_field {
 enum sch_type_flags {
 	ST_ATOMIC = 1 << 0, /* x-kubernetes-map-type: atomic (e.g. LabelSelector in some places) */
 	ST_ANY = 1 << 1,    /* free-form object (preserve unknown fields) */
+	ST_INLINED = 1 << 2, /* only ever embedded through SF_INLINE (VolumeSource, ProbeHandler,
+			      * EphemeralContainerCommon): no OpenAPI definition of its own */
 };
 
 struct sch_type {
@@ -96,10 +123,114 @@ struct sch_type {
 /* Finds a field of t by JSON name (NULL if unknown). Fields of SF_INLINE members count as t's. */
 const struct sch_field *sch_field(const struct sch_type *t, const char *name);
 
-/* The top-level type of a served kind ("apps", "v1", "Deployment"), or NULL. */
+/* The top-level type of a served kind ("apps", "v1", "Deployment"), or NULL. The group of the
+ * core kinds is "". Also knows the list kinds ("PodList"), Status, DeleteOptions and WatchEvent
+ * (in "" and "meta.k8s.io"), autoscaling/v1 Scale, core/v1 Binding, and the review objects
+ * TokenRequest, SelfSubjectReview (authentication.k8s.io v1, and v1beta1 for kubectl 1.27) and
+ * SelfSubjectAccessReview (authorization.k8s.io). */
 const struct sch_type *sch_kind_type(const char *group, const char *version, const char *kind);
 
-/* Every type, for the OpenAPI documents. */
+/* Every type, for the OpenAPI documents: sets *out to an array of pointers to static types and
+ * returns its length. Each type appears once; a definition name appears once. */
 size_t sch_types(const struct sch_type *const **out);
+
+/* Every table type as X(group, Kind), the type being the global sch_<group>_<Kind>. The table
+ * files (schema_meta.c, schema_core.c, schema_apps.c, schema_batch.c, schema_misc.c) define them;
+ * sch_types() lists them in this order. */
+#define SCH_TYPES(X) \
+	X(meta, ObjectMeta) X(meta, OwnerReference) X(meta, ManagedFieldsEntry) X(meta, LabelSelector) \
+	X(meta, LabelSelectorRequirement) X(meta, ListMeta) X(meta, Status) X(meta, StatusDetails) \
+	X(meta, StatusCause) X(meta, DeleteOptions) X(meta, Preconditions) X(meta, Condition) \
+	X(meta, WatchEvent) X(meta, FieldSelectorRequirement) \
+	X(core, Binding) X(core, ObjectReference) X(core, Volume) X(core, VolumeSource) \
+	X(core, PersistentVolumeClaimVolumeSource) X(core, PersistentVolumeClaimSpec) \
+	X(core, TypedObjectReference) X(core, HostPathVolumeSource) X(core, EmptyDirVolumeSource) \
+	X(core, GlusterfsVolumeSource) X(core, RBDVolumeSource) X(core, CinderVolumeSource) \
+	X(core, CephFSVolumeSource) X(core, FlockerVolumeSource) X(core, GCEPersistentDiskVolumeSource) \
+	X(core, QuobyteVolumeSource) X(core, FlexVolumeSource) \
+	X(core, AWSElasticBlockStoreVolumeSource) X(core, GitRepoVolumeSource) \
+	X(core, SecretVolumeSource) X(core, SecretProjection) X(core, NFSVolumeSource) \
+	X(core, ISCSIVolumeSource) X(core, FCVolumeSource) X(core, AzureFileVolumeSource) \
+	X(core, VsphereVirtualDiskVolumeSource) X(core, PhotonPersistentDiskVolumeSource) \
+	X(core, AzureDiskVolumeSource) X(core, PortworxVolumeSource) X(core, ScaleIOVolumeSource) \
+	X(core, StorageOSVolumeSource) X(core, ConfigMapVolumeSource) X(core, ConfigMapProjection) \
+	X(core, ServiceAccountTokenProjection) X(core, ClusterTrustBundleProjection) \
+	X(core, ProjectedVolumeSource) X(core, VolumeProjection) X(core, KeyToPath) \
+	X(core, CSIVolumeSource) X(core, EphemeralVolumeSource) X(core, PersistentVolumeClaimTemplate) \
+	X(core, ContainerPort) X(core, VolumeMount) X(core, VolumeDevice) X(core, EnvVar) \
+	X(core, EnvVarSource) X(core, ObjectFieldSelector) X(core, ResourceFieldSelector) \
+	X(core, ConfigMapKeySelector) X(core, SecretKeySelector) X(core, EnvFromSource) \
+	X(core, ConfigMapEnvSource) X(core, SecretEnvSource) X(core, HTTPHeader) X(core, HTTPGetAction) \
+	X(core, TCPSocketAction) X(core, GRPCAction) X(core, ExecAction) X(core, SleepAction) \
+	X(core, Probe) X(core, ProbeHandler) X(core, ContainerResizePolicy) X(core, Capabilities) \
+	X(core, ResourceRequirements) X(core, VolumeResourceRequirements) X(core, ResourceClaim) \
+	X(core, Container) X(core, LifecycleHandler) X(core, Lifecycle) X(core, ContainerStateWaiting) \
+	X(core, ContainerStateRunning) X(core, ContainerStateTerminated) X(core, ContainerState) \
+	X(core, ContainerStatus) X(core, ResourceStatus) X(core, ResourceHealth) X(core, ContainerUser) \
+	X(core, LinuxContainerUser) X(core, PodCondition) X(core, VolumeMountStatus) \
+	X(core, NodeSelector) X(core, NodeSelectorTerm) X(core, NodeSelectorRequirement) \
+	X(core, Affinity) X(core, PodAffinity) X(core, PodAntiAffinity) \
+	X(core, WeightedPodAffinityTerm) X(core, PodAffinityTerm) X(core, NodeAffinity) \
+	X(core, PreferredSchedulingTerm) X(core, Taint) X(core, Toleration) X(core, PodReadinessGate) \
+	X(core, PodSpec) X(core, PodResourceClaim) X(core, PodResourceClaimStatus) X(core, PodOS) \
+	X(core, PodSchedulingGate) X(core, TopologySpreadConstraint) X(core, HostAlias) \
+	X(core, PodSecurityContext) X(core, SeccompProfile) X(core, AppArmorProfile) \
+	X(core, PodDNSConfig) X(core, PodDNSConfigOption) X(core, PodIP) X(core, HostIP) \
+	X(core, EphemeralContainerCommon) X(core, EphemeralContainer) X(core, PodStatus) X(core, Pod) \
+	X(core, PodTemplateSpec) X(core, SessionAffinityConfig) X(core, ClientIPConfig) \
+	X(core, ServiceStatus) X(core, LoadBalancerStatus) X(core, LoadBalancerIngress) \
+	X(core, ServiceSpec) X(core, ServicePort) X(core, Service) X(core, ServiceAccount) \
+	X(core, Endpoints) X(core, EndpointSubset) X(core, EndpointAddress) X(core, EndpointPort) \
+	X(core, NodeSpec) X(core, NodeConfigSource) X(core, ConfigMapNodeConfigSource) \
+	X(core, DaemonEndpoint) X(core, NodeDaemonEndpoints) X(core, NodeRuntimeHandlerFeatures) \
+	X(core, NodeRuntimeHandler) X(core, NodeFeatures) X(core, NodeSystemInfo) \
+	X(core, NodeSwapStatus) X(core, NodeConfigStatus) X(core, NodeStatus) X(core, AttachedVolume) \
+	X(core, ContainerImage) X(core, NodeCondition) X(core, NodeAddress) X(core, Node) \
+	X(core, NamespaceSpec) X(core, NamespaceStatus) X(core, NamespaceCondition) X(core, Namespace) \
+	X(core, LocalObjectReference) X(core, TypedLocalObjectReference) X(core, EventSource) \
+	X(core, Event) X(core, EventSeries) X(core, Secret) X(core, ConfigMap) \
+	X(core, DownwardAPIVolumeSource) X(core, DownwardAPIVolumeFile) X(core, DownwardAPIProjection) \
+	X(core, SecurityContext) X(core, SELinuxOptions) X(core, WindowsSecurityContextOptions) \
+	X(core, Sysctl) X(core, PortStatus) X(core, ImageVolumeSource) X(core, PersistentVolumeClaim) \
+	X(core, ModifyVolumeStatus) X(core, PersistentVolumeClaimCondition) \
+	X(core, PersistentVolumeClaimStatus) X(core, NamespaceList) X(core, PodList) X(core, NodeList) \
+	X(core, ServiceList) X(core, EndpointsList) X(core, ConfigMapList) X(core, SecretList) \
+	X(core, ServiceAccountList) X(core, EventList) \
+	X(apps, StatefulSet) X(apps, StatefulSetUpdateStrategy) \
+	X(apps, RollingUpdateStatefulSetStrategy) \
+	X(apps, StatefulSetPersistentVolumeClaimRetentionPolicy) X(apps, StatefulSetOrdinals) \
+	X(apps, StatefulSetSpec) X(apps, StatefulSetStatus) X(apps, StatefulSetCondition) \
+	X(apps, Deployment) X(apps, DeploymentSpec) X(apps, DeploymentStrategy) \
+	X(apps, RollingUpdateDeployment) X(apps, DeploymentStatus) X(apps, DeploymentCondition) \
+	X(apps, DaemonSetUpdateStrategy) X(apps, RollingUpdateDaemonSet) X(apps, DaemonSetSpec) \
+	X(apps, DaemonSetStatus) X(apps, DaemonSetCondition) X(apps, DaemonSet) X(apps, ReplicaSet) \
+	X(apps, ReplicaSetSpec) X(apps, ReplicaSetStatus) X(apps, ReplicaSetCondition) \
+	X(apps, ControllerRevision) X(apps, DeploymentList) X(apps, ReplicaSetList) \
+	X(apps, DaemonSetList) X(apps, StatefulSetList) X(apps, ControllerRevisionList) \
+	X(batch, Job) X(batch, PodFailurePolicyOnExitCodesRequirement) \
+	X(batch, PodFailurePolicyOnPodConditionsPattern) X(batch, PodFailurePolicyRule) \
+	X(batch, PodFailurePolicy) X(batch, SuccessPolicy) X(batch, SuccessPolicyRule) \
+	X(batch, JobSpec) X(batch, JobStatus) X(batch, UncountedTerminatedPods) X(batch, JobCondition) \
+	X(batch, JobTemplateSpec) X(batch, CronJob) X(batch, CronJobSpec) X(batch, CronJobStatus) \
+	X(batch, JobList) X(batch, CronJobList) \
+	X(coordination, Lease) X(coordination, LeaseSpec) X(coordination, LeaseList) \
+	X(discovery, EndpointSlice) X(discovery, Endpoint) X(discovery, EndpointConditions) \
+	X(discovery, EndpointHints) X(discovery, ForZone) X(discovery, ForNode) \
+	X(discovery, EndpointPort) X(discovery, EndpointSliceList) \
+	X(events, Event) X(events, EventSeries) X(events, EventList) \
+	X(authentication, TokenRequest) X(authentication, TokenRequestSpec) \
+	X(authentication, TokenRequestStatus) X(authentication, BoundObjectReference) \
+	X(authentication, SelfSubjectReview) X(authentication, SelfSubjectReviewStatus) \
+	X(authentication, UserInfo) X(authentication, v1beta1_SelfSubjectReview) \
+	X(authentication, v1beta1_SelfSubjectReviewStatus) \
+	X(authorization, SelfSubjectAccessReview) X(authorization, SelfSubjectAccessReviewSpec) \
+	X(authorization, ResourceAttributes) X(authorization, NonResourceAttributes) \
+	X(authorization, FieldSelectorAttributes) X(authorization, LabelSelectorAttributes) \
+	X(authorization, SubjectAccessReviewStatus) \
+	X(autoscaling, Scale) X(autoscaling, ScaleSpec) X(autoscaling, ScaleStatus)
+
+#define SCH_DECLARE_TYPE(group, kind) extern const struct sch_type sch_##group##_##kind;
+SCH_TYPES(SCH_DECLARE_TYPE)
+#undef SCH_DECLARE_TYPE
 
 #endif
