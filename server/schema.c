@@ -1,0 +1,114 @@
+/*
+ * schema.c - lookups over the schema tables: a field of a type by JSON name, the type of a kind,
+ * and the list of every type.
+ *
+ * DESIGN
+ * The tables themselves live in schema_meta.c, schema_core.c, schema_apps.c, schema_batch.c and
+ * schema_misc.c, one static sch_type per API type, all declared in schema.h through SCH_TYPES.
+ * This file only indexes them: the kind table below maps group/version/kind to a top-level type,
+ * and sch_types() returns the SCH_TYPES list. Everything is static const data; lookups are
+ * linear scans over tables of a few dozen entries (a type has at most ~45 fields).
+ */
+#include "server/schema.h"
+
+#include <string.h>
+
+#include "lib/util.h"
+
+/* group ("" for core), version, kind -> top-level type. */
+static const struct {
+	const char *group;
+	const char *version;
+	const char *kind;
+	const struct sch_type *type;
+} kinds[] = {
+	{ "meta.k8s.io", "v1", "Status", &sch_meta_Status },
+	{ "", "v1", "Status", &sch_meta_Status },
+	{ "meta.k8s.io", "v1", "DeleteOptions", &sch_meta_DeleteOptions },
+	{ "", "v1", "DeleteOptions", &sch_meta_DeleteOptions },
+	{ "autoscaling", "v1", "Scale", &sch_autoscaling_Scale },
+	{ "", "v1", "Binding", &sch_core_Binding },
+	{ "authentication.k8s.io", "v1", "TokenRequest", &sch_authentication_TokenRequest },
+	{ "authentication.k8s.io", "v1", "SelfSubjectReview", &sch_authentication_SelfSubjectReview },
+	{ "authorization.k8s.io", "v1", "SelfSubjectAccessReview", &sch_authorization_SelfSubjectAccessReview },
+	{ "authentication.k8s.io", "v1beta1", "SelfSubjectReview", &sch_authentication_v1beta1_SelfSubjectReview },
+	{ "", "v1", "Pod", &sch_core_Pod },
+	{ "", "v1", "Service", &sch_core_Service },
+	{ "", "v1", "ServiceAccount", &sch_core_ServiceAccount },
+	{ "", "v1", "Endpoints", &sch_core_Endpoints },
+	{ "", "v1", "Node", &sch_core_Node },
+	{ "", "v1", "Namespace", &sch_core_Namespace },
+	{ "", "v1", "Event", &sch_core_Event },
+	{ "", "v1", "Secret", &sch_core_Secret },
+	{ "", "v1", "ConfigMap", &sch_core_ConfigMap },
+	{ "apps", "v1", "StatefulSet", &sch_apps_StatefulSet },
+	{ "apps", "v1", "Deployment", &sch_apps_Deployment },
+	{ "apps", "v1", "DaemonSet", &sch_apps_DaemonSet },
+	{ "apps", "v1", "ReplicaSet", &sch_apps_ReplicaSet },
+	{ "apps", "v1", "ControllerRevision", &sch_apps_ControllerRevision },
+	{ "", "v1", "PersistentVolumeClaim", &sch_core_PersistentVolumeClaim },
+	{ "batch", "v1", "Job", &sch_batch_Job },
+	{ "batch", "v1", "CronJob", &sch_batch_CronJob },
+	{ "coordination.k8s.io", "v1", "Lease", &sch_coordination_Lease },
+	{ "discovery.k8s.io", "v1", "EndpointSlice", &sch_discovery_EndpointSlice },
+	{ "events.k8s.io", "v1", "Event", &sch_events_Event },
+	{ "", "v1", "NamespaceList", &sch_core_NamespaceList },
+	{ "", "v1", "PodList", &sch_core_PodList },
+	{ "", "v1", "NodeList", &sch_core_NodeList },
+	{ "", "v1", "ServiceList", &sch_core_ServiceList },
+	{ "", "v1", "EndpointsList", &sch_core_EndpointsList },
+	{ "", "v1", "ConfigMapList", &sch_core_ConfigMapList },
+	{ "", "v1", "SecretList", &sch_core_SecretList },
+	{ "", "v1", "ServiceAccountList", &sch_core_ServiceAccountList },
+	{ "", "v1", "EventList", &sch_core_EventList },
+	{ "apps", "v1", "DeploymentList", &sch_apps_DeploymentList },
+	{ "apps", "v1", "ReplicaSetList", &sch_apps_ReplicaSetList },
+	{ "apps", "v1", "DaemonSetList", &sch_apps_DaemonSetList },
+	{ "apps", "v1", "StatefulSetList", &sch_apps_StatefulSetList },
+	{ "apps", "v1", "ControllerRevisionList", &sch_apps_ControllerRevisionList },
+	{ "batch", "v1", "JobList", &sch_batch_JobList },
+	{ "batch", "v1", "CronJobList", &sch_batch_CronJobList },
+	{ "coordination.k8s.io", "v1", "LeaseList", &sch_coordination_LeaseList },
+	{ "discovery.k8s.io", "v1", "EndpointSliceList", &sch_discovery_EndpointSliceList },
+	{ "events.k8s.io", "v1", "EventList", &sch_events_EventList },
+	{ "meta.k8s.io", "v1", "WatchEvent", &sch_meta_WatchEvent },
+	{ "", "v1", "WatchEvent", &sch_meta_WatchEvent },
+};
+
+#define SCH_TYPE_ADDR(group, kind) &sch_##group##_##kind,
+static const struct sch_type *const all_types[] = { SCH_TYPES(SCH_TYPE_ADDR) };
+#undef SCH_TYPE_ADDR
+
+const struct sch_field *sch_field(const struct sch_type *t, const char *name)
+{
+	if (!t || !name)
+		return NULL;
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct sch_field *f = &t->fields[i];
+		if (f->flags & SF_INLINE) {
+			const struct sch_field *in = sch_field(f->type, name);
+			if (in)
+				return in;
+		} else if (!strcmp(f->name, name)) {
+			return f;
+		}
+	}
+	return NULL;
+}
+
+const struct sch_type *sch_kind_type(const char *group, const char *version, const char *kind)
+{
+	if (!group || !version || !kind)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i].kind, kind) && !strcmp(kinds[i].version, version) &&
+		    !strcmp(kinds[i].group, group))
+			return kinds[i].type;
+	return NULL;
+}
+
+size_t sch_types(const struct sch_type *const **out)
+{
+	*out = all_types;
+	return ARRAY_SIZE(all_types);
+}
