@@ -165,6 +165,49 @@ void json_del(cJSON *obj, const char *key)
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
 }
 
+struct keyed {
+	cJSON *item;
+	size_t pos; /* position in the object */
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->item->string, y->item->string);
+	return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+static void dedupe_object(cJSON *obj)
+{
+	size_t n = 0, k = 0;
+	cJSON *m;
+	cJSON_ArrayForEach(m, obj)
+		n++;
+	if (n < 2)
+		return;
+	struct keyed *v = xmalloc(n * sizeof(*v));
+	cJSON_ArrayForEach(m, obj)
+	{
+		v[k].item = m;
+		v[k].pos = k;
+		k++;
+	}
+	qsort(v, n, sizeof(*v), cmp_keyed);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!strcmp(v[i].item->string, v[i + 1].item->string))
+			cJSON_Delete(cJSON_DetachItemViaPointer(obj, v[i].item));
+	free(v);
+}
+
+void json_dedupe(cJSON *item)
+{
+	cJSON *c;
+	if (cJSON_IsObject(item))
+		dedupe_object(item);
+	cJSON_ArrayForEach(c, item)
+		json_dedupe(c);
+}
+
 void json_print(const cJSON *item, struct buf *out)
 {
 	char *s = cJSON_PrintUnformatted(item);

@@ -37,6 +37,10 @@ void json_set_bool(cJSON *obj, const char *key, int value);
 /* Removes obj[key] if present. */
 void json_del(cJSON *obj, const char *key);
 
+/* Removes, in every object of the tree, all but the last of keys that appear more than once,
+ * so that duplicates mean what they mean to Go's encoding/json (the last one wins). */
+void json_dedupe(cJSON *item);
+
 /* Appends the compact serialisation of item to out. */
 void json_print(const cJSON *item, struct buf *out);
 /* Returns a malloc'd compact serialisation. */

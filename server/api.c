@@ -19,6 +19,7 @@
 
 #include "lib/yaml2json.h"
 #include "server/protobuf.h"
+#include "server/schema.h"
 
 #define MAX_ATTEMPTS 16
 
@@ -43,6 +44,7 @@ void api_req_free(struct api_req *req)
 	free(req->q.resource_version_match);
 	free(req->q.cont);
 	free(req->q.propagation_policy);
+	fieldcheck_release(&req->warnings);
 	cJSON_Delete(req->body);
 	cJSON_Delete(req->obj);
 	api_error_release(&req->err);
@@ -52,10 +54,24 @@ void api_req_free(struct api_req *req)
 /* Sends the answer (HTTP response or internal callback) and frees req. */
 static void api_send(struct api_req *req, int code, const struct http_header *h, size_t nh, const char *body, size_t len)
 {
+	struct http_header hs[102];
+	struct buf vals[101];
+	size_t n = 0;
+	for (size_t i = 0; i < nh && n < ARRAY_SIZE(hs); i++)
+		hs[n++] = h[i];
+	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals); i++) {
+		/* Warning: 299 - "text" (RFC 7234), as kubectl prints "Warning: text". */
+		buf_init(&vals[i]);
+		buf_adds(&vals[i], "299 - ");
+		buf_add_json_string(&vals[i], req->warnings.v[i]);
+		hs[n++] = (struct http_header){ "Warning", vals[i].data };
+	}
 	if (req->http)
-		http_respond(req->http, code, "application/json", h, nh, body, len);
+		http_respond(req->http, code, "application/json", hs, n, body, len);
 	else if (req->done)
 		req->done(req, code, body, len);
+	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals); i++)
+		buf_release(&vals[i]);
 	api_req_free(req);
 }
 
@@ -200,9 +216,45 @@ static int check_type(struct api_req *req, cJSON *obj, const char *api_version, 
 	return 0;
 }
 
+/* fieldValidation: unknown and duplicate fields of obj (of the kind group/version/kind) fail the
+ * request with Strict, come back as warnings with Warn (the default), are not looked for with
+ * Ignore. Then duplicates are dropped, the last one winning as in Go. Returns 0 or fills err. */
+static int check_fields(struct api_req *req, cJSON *obj, const char *api_version, const char *kind)
+{
+	const char *mode = req->q.field_validation ? req->q.field_validation : "";
+	char group[128] = "", version[64];
+	const char *slash = strchr(api_version, '/');
+	snprintf(version, sizeof(version), "%s", slash ? slash + 1 : api_version);
+	if (slash)
+		snprintf(group, sizeof(group), "%.*s", (int)MIN((size_t)(slash - api_version), sizeof(group) - 1), api_version);
+	if (*mode && strcmp(mode, "Strict") && strcmp(mode, "Warn") && strcmp(mode, "Ignore")) {
+		api_error_bad_request(&req->err, "fieldValidation must be one of \"Ignore\", \"Warn\" or \"Strict\", not \"%s\"", mode);
+		return -1;
+	}
+	if (strcmp(mode, "Ignore")) {
+		struct fieldcheck fc = { 0 };
+		fieldcheck_run(&fc, obj, sch_kind_type(group, version, kind));
+		if (fc.n && !strcmp(mode, "Strict")) {
+			struct buf msg = BUF_INIT;
+			for (size_t i = 0; i < fc.n; i++)
+				buf_addf(&msg, "%s%s", i ? ", " : "", fc.v[i]);
+			api_error_bad_request(&req->err, "%s in version \"%s\" cannot be handled as a %s: strict decoding error: %s",
+					      kind, version, kind, msg.data);
+			buf_release(&msg);
+			fieldcheck_release(&fc);
+			return -1;
+		}
+		fieldcheck_release(&req->warnings);
+		req->warnings = fc;
+	}
+	json_dedupe(obj);
+	return 0;
+}
+
 int api_decode_object(struct api_req *req, const char *api_version, const char *kind)
 {
-	if (decode_body(req, kind) < 0 || check_type(req, req->body, api_version, kind) < 0)
+	if (decode_body(req, kind) < 0 || check_type(req, req->body, api_version, kind) < 0 ||
+	    check_fields(req, req->body, api_version, kind) < 0)
 		return -1;
 	return 0;
 }
@@ -545,8 +597,7 @@ static int namespace_usable(struct api_req *req)
 void api_create(struct api_req *req)
 {
 	struct buf key = BUF_INIT;
-	if (decode_body(req, req->kind->kind) < 0 ||
-	    check_type(req, req->body, req->kind->api_version, req->kind->kind) < 0)
+	if (api_decode_object(req, req->kind->api_version, req->kind->kind) < 0)
 		goto fail;
 	req->obj = req->body;
 	req->body = NULL;
@@ -758,9 +809,7 @@ fail:
 void api_update(struct api_req *req)
 {
 	int scale = is_scale(req);
-	if (decode_body(req, scale ? "Scale" : req->kind->kind) < 0 ||
-	    check_type(req, req->body, scale ? "autoscaling/v1" : req->kind->api_version,
-		       scale ? "Scale" : req->kind->kind) < 0) {
+	if (api_decode_object(req, scale ? "autoscaling/v1" : req->kind->api_version, scale ? "Scale" : req->kind->kind) < 0) {
 		api_fail(req);
 		return;
 	}
@@ -803,7 +852,8 @@ static void patch_attempt(struct api_req *req)
 		json_del(json_obj(doc, "metadata"), "resourceVersion");
 		if (!(doc = from_scale(req, kv, doc)))
 			goto fail;
-	} else if (check_type(req, doc, req->kind->api_version, req->kind->kind) < 0) {
+	} else if (check_type(req, doc, req->kind->api_version, req->kind->kind) < 0 ||
+		   check_fields(req, doc, req->kind->api_version, req->kind->kind) < 0) {
 		cJSON_Delete(doc);
 		goto fail;
 	}
@@ -833,6 +883,7 @@ void api_patch(struct api_req *req)
 		api_error_bad_request(&req->err, "error decoding patch: %s", buf_str(&err));
 		goto fail;
 	}
+	json_dedupe(req->body);
 	if (!strcmp(mt, "application/json-patch+json")) {
 		int r = json_patch_check(req->body, &err);
 		if (r == -E2BIG) {

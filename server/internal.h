@@ -173,6 +173,20 @@ void status_success(struct buf *out, const struct kind *k, const char *name, con
 /* The HTTP layer's error hook. */
 const char *status_http_error(int code, const char *reason, const char *message, struct buf *body);
 
+/* ---- unknown and duplicate fields (fieldcheck.c) ---------------------------------------- */
+
+struct sch_type;
+
+/* The problems found in a body: messages like `unknown field "spec.foo"` (at most 100). */
+struct fieldcheck {
+	char **v;
+	size_t n;
+};
+
+/* Adds the unknown and duplicate fields of obj, of type t, to fc. */
+void fieldcheck_run(struct fieldcheck *fc, const cJSON *obj, const struct sch_type *t);
+void fieldcheck_release(struct fieldcheck *fc);
+
 /* ---- the server ------------------------------------------------------------------------ */
 
 struct api_watch;
@@ -257,6 +271,7 @@ struct api_req {
 	int attempts;
 	int counted;             /* counted in srv->inflight_writes */
 	struct svc_grant *grant; /* Service IPs and ports this request took */
+	struct fieldcheck warnings; /* fieldValidation=Warn: sent as Warning headers */
 	struct api_error err;
 };
 

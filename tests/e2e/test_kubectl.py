@@ -243,3 +243,17 @@ def test_creation_in_terminating_namespace_is_forbidden(kubectl, tmp_path):
     kubectl("-n", "ending", "patch", "cm", "stay", "--type=merge", "-p", '{"metadata":{"finalizers":null}}')
     from conftest import wait_for
     wait_for(lambda: kubectl.run("get", "namespace", "ending", check=False).returncode == 1, what="namespace gone")
+
+
+def test_field_validation(kubectl, tmp_path):
+    f = tmp_path / "bad.yaml"
+    f.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fv\nspec:\n  replica: 1\n"
+                 "  selector: {matchLabels: {app: fv}}\n  template:\n    metadata: {labels: {app: fv}}\n"
+                 "    spec:\n      containers: [{name: c, image: nginx, imagee: x}]\n")
+    p = kubectl.run("create", "-f", str(f), check=False)
+    assert p.returncode == 1
+    assert ('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: '
+            'unknown field "spec.replica", unknown field "spec.template.spec.containers[0].imagee"') in p.stderr
+    p = kubectl.run("create", "--validate=warn", "-f", str(f))
+    assert 'Warning: unknown field "spec.replica"' in p.stderr
+    assert kubectl("get", "deploy", "fv", "-o", "jsonpath={.spec.replicas}") == "1"
