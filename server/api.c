@@ -20,6 +20,7 @@
 #include "lib/yaml2json.h"
 #include "server/protobuf.h"
 #include "server/schema.h"
+#include "server/smp.h"
 
 #define MAX_ATTEMPTS 16
 
@@ -816,6 +817,27 @@ void api_update(struct api_req *req)
 	update_attempt(req);
 }
 
+/* Applies req's strategic merge patch to *doc with the schema of the kind (or of Scale). Returns
+ * 0, or -1 with req->err set as upstream answers each failure. */
+static int strategic_merge(struct api_req *req, cJSON **doc, struct buf *err)
+{
+	const struct sch_type *t = is_scale(req) ? sch_kind_type("autoscaling", "v1", "Scale")
+						 : sch_kind_type(req->kind->group, req->kind->version, req->kind->kind);
+	int r = smp_apply(doc, req->body, t, err);
+	if (r == 0)
+		return 0;
+	if (r == -KUBE_EINVAL) {
+		api_error_bad_request(&req->err, "%s", buf_str(err));
+	} else if (r == -ENOTSUP) {
+		api_error_set(&req->err, 422, "Invalid", "the server rejected our request due to an error in our request");
+		req->err.extra_cause_reason = "UnexpectedServerResponse";
+		req->err.extra_cause = xstrdup(buf_str(err));
+	} else {
+		api_error_set(&req->err, 500, "", "%s", buf_str(err));
+	}
+	return -1;
+}
+
 /* Applies the request's patch to the current object; the result goes through the update path. */
 static void patch_attempt(struct api_req *req)
 {
@@ -840,6 +862,11 @@ static void patch_attempt(struct api_req *req)
 			api_error_set(&req->err, 422, "Invalid", "the server rejected our request due to an error in our request");
 			req->err.extra_cause_reason = "UnexpectedServerResponse";
 			req->err.extra_cause = buf_detach(&err, NULL);
+			goto fail;
+		}
+	} else if (!strcmp(mt, "application/strategic-merge-patch+json")) {
+		if (strategic_merge(req, &doc, &err) < 0) {
+			cJSON_Delete(doc);
 			goto fail;
 		}
 	} else if (merge_patch_apply(&doc, req->body) < 0) {
@@ -871,11 +898,13 @@ void api_patch(struct api_req *req)
 	char mt[96];
 	struct buf err = BUF_INIT;
 	media_type(req->content_type, mt, sizeof(mt));
-	if (strcmp(mt, "application/json-patch+json") && strcmp(mt, "application/merge-patch+json")) {
-		/* TODO(issue 3): strategic merge patch and server-side apply. */
+	if (strcmp(mt, "application/json-patch+json") && strcmp(mt, "application/merge-patch+json") &&
+	    strcmp(mt, "application/strategic-merge-patch+json")) {
+		/* TODO(issue 3): server-side apply (application/apply-patch+yaml). */
 		api_error_set(&req->err, 415, "UnsupportedMediaType",
 			      "the body of the request was in an unknown format - accepted media types include: "
-			      "application/json-patch+json, application/merge-patch+json");
+			      "application/json-patch+json, application/merge-patch+json, "
+			      "application/strategic-merge-patch+json");
 		goto fail;
 	}
 	req->body = json_parse(req->raw, req->raw_len, &err);

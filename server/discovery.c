@@ -6,10 +6,9 @@
  * bytes: discovery never changes while the server runs. Aggregated discovery is chosen from the
  * Accept header the way client-go negotiates it (kubectl 1.27-1.29 ask for v2beta1, 1.30+ for v2
  * then v2beta1); the response Content-Type carries the g/v/as parameters client-go checks.
- * OpenAPI v2 is an empty protobuf document (valid: kubectl then validates nothing client-side);
- * OpenAPI v3 lists every group-version, and each document declares for each kind a PATCH
- * operation with its x-kubernetes-group-version-kind and the fieldValidation parameter, which
- * tells kubectl 1.29+ that the server validates fields itself.
+ * OpenAPI v2 is an empty protobuf document (valid: kubectl then validates nothing client-side
+ * and computes apply patches from its compiled-in types); OpenAPI v3 lists every group-version,
+ * whose documents (openapi.c) carry the schemas of the types and the fieldValidation parameter.
  */
 #include "internal.h"
 
@@ -271,45 +270,6 @@ static void gv_path(const char *group, const char *version, struct buf *out)
 		buf_addf(out, "api/%s", version);
 }
 
-static void openapi_gv(const char *group, const char *version, struct buf *out)
-{
-	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(), *paths = cJSON_CreateObject();
-	json_set_str(doc, "openapi", "3.0.0");
-	json_set_str(info, "title", "Kubernetes");
-	json_set_str(info, "version", KUBE_K8S_VERSION);
-	json_set(doc, "info", info);
-	for (size_t i = 0; i < registry_count(); i++) {
-		const struct kind *k = registry_at(i);
-		if (strcmp(k->group, group) || strcmp(k->version, version))
-			continue;
-		cJSON *op = cJSON_CreateObject(), *params = cJSON_CreateArray(), *p = cJSON_CreateObject();
-		json_set(op, "x-kubernetes-group-version-kind", gvk(k->group, k->version, k->kind));
-		json_set_str(op, "x-kubernetes-action", "patch");
-		json_set_str(p, "name", "fieldValidation");
-		json_set_str(p, "in", "query");
-		json_set(p, "schema", cJSON_CreateObject());
-		json_set_str(json_obj(p, "schema"), "type", "string");
-		cJSON_AddItemToArray(params, p);
-		json_set(op, "parameters", params);
-		json_set(op, "responses", cJSON_CreateObject());
-		cJSON *item = cJSON_CreateObject();
-		json_set(item, "patch", op);
-		struct buf path = BUF_INIT;
-		buf_addch(&path, '/');
-		gv_path(group, version, &path);
-		if (k->flags & KIND_NAMESPACED)
-			buf_adds(&path, "/namespaces/{namespace}");
-		buf_addf(&path, "/%s/{name}", k->plural);
-		json_set(paths, path.data, item);
-		buf_release(&path);
-	}
-	json_set(doc, "paths", paths);
-	json_set(doc, "components", cJSON_CreateObject());
-	json_set(json_obj(doc, "components"), "schemas", cJSON_CreateObject());
-	json_print(doc, out);
-	cJSON_Delete(doc);
-}
-
 static void openapi_index(struct buf *out)
 {
 	const struct api_group *groups;
@@ -317,17 +277,14 @@ static void openapi_index(struct buf *out)
 	cJSON *doc = cJSON_CreateObject(), *paths = cJSON_CreateObject();
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < ARRAY_SIZE(groups[i].versions) && groups[i].versions[j]; j++) {
-			struct buf p = BUF_INIT, d = BUF_INIT, url = BUF_INIT;
-			char hash[65];
+			struct buf p = BUF_INIT, url = BUF_INIT;
 			gv_path(groups[i].name, groups[i].versions[j], &p);
-			openapi_gv(groups[i].name, groups[i].versions[j], &d);
-			pki_sha256_hex(d.data, d.len, hash);
-			buf_addf(&url, "/openapi/v3/%s?hash=%s", p.data, hash);
+			buf_addf(&url, "/openapi/v3/%s?hash=%s", p.data,
+				 openapi_v3_hash(groups[i].name, groups[i].versions[j]));
 			cJSON *e = cJSON_CreateObject();
 			json_set_str(e, "serverRelativeURL", url.data);
 			json_set(paths, p.data, e);
 			buf_release(&p);
-			buf_release(&d);
 			buf_release(&url);
 		}
 	}
@@ -443,7 +400,7 @@ static int serve_openapi(struct http_request *h, const char *rest)
 		const struct api_group *grp = find_group(g);
 		if (!grp || !has_version(grp, v))
 			return 0;
-		openapi_gv(g, v, &b);
+		openapi_v3(g, v, &b);
 	} else {
 		return 0;
 	}

@@ -357,6 +357,11 @@ void table_single(const struct kind *k, const cJSON *obj, int include_object, st
  * path was one of them (and the request was answered). */
 int discovery_serve(struct server *srv, struct http_request *hreq);
 
+/* Appends the OpenAPI v3 document of a group-version (openapi.c; built once, then kept). */
+void openapi_v3(const char *group, const char *version, struct buf *out);
+/* Its SHA-256 (hex), for the index's serverRelativeURL. */
+const char *openapi_v3_hash(const char *group, const char *version);
+
 /* ---- authentication and authorization (auth.c) ----------------------------------------- */
 
 /* Fills user from the TLS peer. Returns 0, or -1 when unauthenticated. */

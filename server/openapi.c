@@ -1,0 +1,327 @@
+/*
+ * openapi.c - the OpenAPI v3 document of a group-version, generated from the type schema.
+ *
+ * DESIGN
+ * kubectl reads these documents for `kubectl explain` (field names, types, descriptions), for
+ * the patch `kubectl apply` computes (x-kubernetes-patch-strategy and -merge-key), and to learn
+ * that the server validates fields itself (the fieldValidation parameter on each kind's PATCH
+ * operation). A document holds, under components.schemas, every type reachable from the group-
+ * version's kinds, under upstream's definition names, with the x-kubernetes-* extensions the
+ * schema records, and the kinds carry x-kubernetes-group-version-kind. Scalars that upstream
+ * defines once (Quantity, Time, MicroTime, IntOrString, RawExtension) are references to shared
+ * definitions. Documents are built on first request and kept (they never change).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/schema.h"
+#include "lib/pki.h"
+
+#define MAX_TYPES 512
+
+struct closure {
+	const struct sch_type *v[MAX_TYPES];
+	size_t n;
+};
+
+static int seen(const struct closure *c, const struct sch_type *t)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i] == t)
+			return 1;
+	return 0;
+}
+
+/* Adds t and every type reachable from it (inlined types are walked, not listed). */
+static void reach(struct closure *c, const struct sch_type *t)
+{
+	if (!t || seen(c, t) || c->n == MAX_TYPES)
+		return;
+	if (!(t->flags & ST_INLINED))
+		c->v[c->n++] = t;
+	for (size_t i = 0; i < t->nfields; i++)
+		if (t->fields[i].kind == SK_OBJECT)
+			reach(c, t->fields[i].type);
+}
+
+static cJSON *ref(const char *name)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *r = xasprintf("#/components/schemas/%s", name);
+	json_set_str(o, "$ref", r);
+	free(r);
+	return o;
+}
+
+/* The schema of one value of a field (no list or map wrapping). */
+static cJSON *value_schema(const struct sch_field *f)
+{
+	static const struct {
+		enum sch_kind kind;
+		const char *type, *format, *ref;
+	} scalars[] = {
+		{ SK_STRING, "string", NULL, NULL },
+		{ SK_BOOL, "boolean", NULL, NULL },
+		{ SK_INT32, "integer", "int32", NULL },
+		{ SK_INT64, "integer", "int64", NULL },
+		{ SK_FLOAT64, "number", "double", NULL },
+		{ SK_BYTES, "string", "byte", NULL },
+		{ SK_DURATION, "string", NULL, NULL },
+		{ SK_QUANTITY, NULL, NULL, "io.k8s.apimachinery.pkg.api.resource.Quantity" },
+		{ SK_TIME, NULL, NULL, "io.k8s.apimachinery.pkg.apis.meta.v1.Time" },
+		{ SK_MICROTIME, NULL, NULL, "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime" },
+		{ SK_INT_OR_STRING, NULL, NULL, "io.k8s.apimachinery.pkg.util.intstr.IntOrString" },
+		{ SK_RAW, NULL, NULL, "io.k8s.apimachinery.pkg.runtime.RawExtension" },
+	};
+	if (f->kind == SK_OBJECT && f->type) {
+		cJSON *o = cJSON_CreateObject(), *all = cJSON_AddArrayToObject(o, "allOf");
+		cJSON_AddItemToArray(all, ref(f->type->name));
+		json_set(o, "default", cJSON_CreateObject());
+		return o;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(scalars); i++) {
+		if (scalars[i].kind != f->kind)
+			continue;
+		if (scalars[i].ref) {
+			cJSON *o = cJSON_CreateObject(), *all = cJSON_AddArrayToObject(o, "allOf");
+			cJSON_AddItemToArray(all, ref(scalars[i].ref));
+			return o;
+		}
+		cJSON *o = cJSON_CreateObject();
+		json_set_str(o, "type", scalars[i].type);
+		if (scalars[i].format)
+			json_set_str(o, "format", scalars[i].format);
+		return o;
+	}
+	return cJSON_CreateObject();
+}
+
+/* The list-related extensions of a field. */
+static void list_extensions(const struct sch_field *f, cJSON *o)
+{
+	if (f->list == SL_MAP && !(f->flags & SF_APPLY_ATOMIC)) {
+		cJSON *keys = cJSON_AddArrayToObject(o, "x-kubernetes-list-map-keys");
+		const char *k = f->map_keys ? f->map_keys : f->merge_key;
+		while (k && *k) {
+			size_t n = strcspn(k, ",");
+			char *one = xstrndup(k, n);
+			cJSON_AddItemToArray(keys, cJSON_CreateString(one));
+			free(one);
+			k += n + (k[n] == ',');
+		}
+		json_set_str(o, "x-kubernetes-list-type", "map");
+	} else if (f->list == SL_SET && !(f->flags & SF_APPLY_ATOMIC)) {
+		json_set_str(o, "x-kubernetes-list-type", "set");
+	} else {
+		json_set_str(o, "x-kubernetes-list-type", "atomic");
+	}
+	if (f->merge_key && !(f->flags & SF_SMP_REPLACE))
+		json_set_str(o, "x-kubernetes-patch-merge-key", f->merge_key);
+	if ((f->list == SL_MAP || f->list == SL_SET) && !(f->flags & SF_SMP_REPLACE))
+		json_set_str(o, "x-kubernetes-patch-strategy", f->flags & SF_RETAIN_KEYS ? "merge,retainKeys" : "merge");
+}
+
+static cJSON *field_schema(const struct sch_field *f)
+{
+	cJSON *o, *v = value_schema(f);
+	if (f->list != SL_NONE) {
+		o = cJSON_CreateObject();
+		json_set_str(o, "type", "array");
+		json_set(o, "items", v);
+		list_extensions(f, o);
+		if (f->flags & SF_MAP) {
+			cJSON *m = cJSON_CreateObject();
+			json_set_str(m, "type", "object");
+			json_set(m, "additionalProperties", o);
+			o = m;
+		}
+	} else if (f->flags & SF_MAP) {
+		o = cJSON_CreateObject();
+		json_set_str(o, "type", "object");
+		json_set(o, "additionalProperties", v);
+		if (f->flags & SF_MAP_ATOMIC)
+			json_set_str(o, "x-kubernetes-map-type", "atomic");
+	} else {
+		o = v;
+		if ((f->flags & SF_RETAIN_KEYS))
+			json_set_str(o, "x-kubernetes-patch-strategy", "retainKeys");
+	}
+	if (f->doc && *f->doc)
+		json_set_str(o, "description", f->doc);
+	return o;
+}
+
+/* Adds the properties (and required names) of t, expanding inline members. */
+static void properties(const struct sch_type *t, cJSON *props, cJSON *required)
+{
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct sch_field *f = &t->fields[i];
+		if (f->flags & SF_INLINE) {
+			properties(f->type, props, required);
+			continue;
+		}
+		json_set(props, f->name, field_schema(f));
+		if (f->flags & SF_REQUIRED)
+			cJSON_AddItemToArray(required, cJSON_CreateString(f->name));
+	}
+}
+
+/* The group-version-kinds a type is the top type of. */
+static cJSON *gvks_of(const struct sch_type *t)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < registry_count(); i++) {
+		const struct kind *k = registry_at(i);
+		if (sch_kind_type(k->group, k->version, k->kind) != t)
+			continue;
+		cJSON *g = cJSON_CreateObject();
+		json_set_str(g, "group", k->group);
+		json_set_str(g, "kind", k->kind);
+		json_set_str(g, "version", k->version);
+		cJSON_AddItemToArray(a, g);
+	}
+	return a;
+}
+
+static cJSON *type_schema(const struct sch_type *t)
+{
+	cJSON *o = cJSON_CreateObject(), *props = cJSON_CreateObject(), *req = cJSON_CreateArray();
+	if (t->doc && *t->doc)
+		json_set_str(o, "description", t->doc);
+	json_set_str(o, "type", "object");
+	properties(t, props, req);
+	json_set(o, "properties", props);
+	if (cJSON_GetArraySize(req))
+		json_set(o, "required", req);
+	else
+		cJSON_Delete(req);
+	if (t->flags & ST_ATOMIC)
+		json_set_str(o, "x-kubernetes-map-type", "atomic");
+	cJSON *g = gvks_of(t);
+	if (cJSON_GetArraySize(g))
+		json_set(o, "x-kubernetes-group-version-kind", g);
+	else
+		cJSON_Delete(g);
+	return o;
+}
+
+/* The definitions upstream keeps for scalars with their own JSON form. */
+static void scalar_definitions(cJSON *schemas)
+{
+	static const struct {
+		const char *name, *type, *format, *doc;
+	} defs[] = {
+		{ "io.k8s.apimachinery.pkg.api.resource.Quantity", "string", NULL,
+		  "A fixed-point number with an optional suffix: 100m, 1Gi, 2.5, 1e3." },
+		{ "io.k8s.apimachinery.pkg.apis.meta.v1.Time", "string", "date-time", "A time in RFC 3339 form, to the second." },
+		{ "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime", "string", "date-time",
+		  "A time in RFC 3339 form, to the microsecond." },
+		{ "io.k8s.apimachinery.pkg.util.intstr.IntOrString", "string", "int-or-string", "An integer or a string." },
+		{ "io.k8s.apimachinery.pkg.runtime.RawExtension", "object", NULL, "An embedded object, in its own JSON." },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(defs); i++) {
+		cJSON *o = cJSON_CreateObject();
+		json_set_str(o, "description", defs[i].doc);
+		json_set_str(o, "type", defs[i].type);
+		if (defs[i].format)
+			json_set_str(o, "format", defs[i].format);
+		json_set(schemas, defs[i].name, o);
+	}
+}
+
+/* PATCH operations with the fieldValidation parameter, one per kind of the group-version. */
+static cJSON *paths(const char *group, const char *version, struct closure *c)
+{
+	cJSON *p = cJSON_CreateObject();
+	for (size_t i = 0; i < registry_count(); i++) {
+		const struct kind *k = registry_at(i);
+		struct buf path = BUF_INIT;
+		if (strcmp(k->group, group) || strcmp(k->version, version))
+			continue;
+		reach(c, sch_kind_type(k->group, k->version, k->kind));
+		buf_adds(&path, *group ? "/apis/" : "/api/");
+		if (*group)
+			buf_addf(&path, "%s/", group);
+		buf_adds(&path, version);
+		if (k->flags & KIND_NAMESPACED)
+			buf_adds(&path, "/namespaces/{namespace}");
+		buf_addf(&path, "/%s%s", k->plural, k->flags & KIND_VIRTUAL ? "" : "/{name}");
+		char *op_json = xasprintf("{\"%s\":{\"x-kubernetes-action\":\"%s\",\"x-kubernetes-group-version-kind\":"
+					  "{\"group\":\"%s\",\"version\":\"%s\",\"kind\":\"%s\"},\"parameters\":[{\"name\":"
+					  "\"fieldValidation\",\"in\":\"query\",\"schema\":{\"type\":\"string\"}}],"
+					  "\"responses\":{}}}",
+					  k->flags & KIND_VIRTUAL ? "post" : "patch", k->flags & KIND_VIRTUAL ? "post" : "patch",
+					  k->group, k->version, k->kind);
+		json_set(p, path.data, json_parse(op_json, strlen(op_json), NULL));
+		free(op_json);
+		buf_release(&path);
+	}
+	return p;
+}
+
+static void build(const char *group, const char *version, struct buf *out)
+{
+	struct closure *c = xcalloc(1, sizeof(*c));
+	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(), *comp = cJSON_CreateObject();
+	cJSON *schemas = cJSON_CreateObject();
+	json_set_str(doc, "openapi", "3.0.0");
+	json_set_str(info, "title", "Kubernetes");
+	json_set_str(info, "version", KUBE_K8S_VERSION);
+	json_set(doc, "info", info);
+	json_set(doc, "paths", paths(group, version, c));
+	reach(c, sch_kind_type("", "v1", "Status"));
+	reach(c, sch_kind_type("", "v1", "DeleteOptions"));
+	for (size_t i = 0; i < c->n; i++)
+		json_set(schemas, c->v[i]->name, type_schema(c->v[i]));
+	scalar_definitions(schemas);
+	json_set(comp, "schemas", schemas);
+	json_set(doc, "components", comp);
+	json_print(doc, out);
+	cJSON_Delete(doc);
+	free(c);
+}
+
+/* Built documents: they derive from static tables only, so they are built once per process. */
+static struct {
+	char *gv;
+	char *doc;
+	size_t len;
+	char hash[65];
+} cache[32];
+
+/* The cached document of group/version (built on first use). */
+static int cached(const char *group, const char *version)
+{
+	char gv[200];
+	snprintf(gv, sizeof(gv), "%s/%s", group, version);
+	size_t i;
+	for (i = 0; i < ARRAY_SIZE(cache) && cache[i].gv; i++)
+		if (!strcmp(cache[i].gv, gv))
+			return (int)i;
+	if (i == ARRAY_SIZE(cache))
+		return -1;
+	struct buf b = BUF_INIT;
+	build(group, version, &b);
+	cache[i].gv = xstrdup(gv);
+	pki_sha256_hex(b.data, b.len, cache[i].hash);
+	cache[i].doc = buf_detach(&b, &cache[i].len);
+	return (int)i;
+}
+
+void openapi_v3(const char *group, const char *version, struct buf *out)
+{
+	int i = cached(group, version);
+	if (i < 0)
+		build(group, version, out);
+	else
+		buf_add(out, cache[i].doc, cache[i].len);
+}
+
+const char *openapi_v3_hash(const char *group, const char *version)
+{
+	int i = cached(group, version);
+	return i < 0 ? "" : cache[i].hash;
+}
