@@ -1177,6 +1177,9 @@ int http_client_send(struct http_client *c, const struct http_client_request *q,
 {
 	if (c->closing)
 		return -KUBE_ECLOSED;
+	/* The loop's cached time may be old (the caller may have blocked since the loop last
+	 * polled): timers started now must count from now. */
+	uv_update_time(c->loop);
 	struct http_client_req *r = xcalloc(1, sizeof(*r));
 	r->client = c;
 	r->span = SIZE_MAX;

@@ -106,8 +106,9 @@ struct http_client_request {
 	const void *body;             /* copied; NULL for none. Content-Length is sent when there
 					 is a body and for POST, PUT and PATCH */
 	size_t body_len;
-	uint64_t timeout_ms;          /* deadline of the whole request, waiting for a connection
-					 included; 0: none (streams) */
+	uint64_t timeout_ms;          /* deadline of the whole request, counted from
+					 http_client_send, waiting for a connection included;
+					 0: none (streams) */
 	http_client_head_cb *on_head; /* optional */
 	http_client_data_cb *on_data; /* not NULL: a stream */
 	http_client_done_cb *on_done; /* required */

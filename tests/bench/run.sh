@@ -23,13 +23,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# 1000 watch connections on each side.
+# 1000 watch connections on each side (dash and bash both have ulimit -n).
+# shellcheck disable=SC3045
 ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null || true
 
 echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) CPUs, $(uname -sr), $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo)"
 echo "disk:    $(df -PhT "$tmp" | awk 'NR==2 {print $1, $2, $3}') (data dir $tmp)"
 echo "binary:  $KUBE_BIN ($("$KUBE_BIN" version 2>/dev/null | head -1))"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min averages before the run: other work on the machine skews every figure)"
 
 port=$("$KBENCH_BIN" port) || exit 1
 "$KUBE_BIN" server --data-dir "$tmp/data" --bind-address 127.0.0.1 --https-listen-port "$port" \
@@ -69,4 +71,5 @@ if [ "$rc" -ne 0 ]; then
 	exit 1
 fi
 echo
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) after the run"
 echo "run.sh: done"
