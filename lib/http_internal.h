@@ -44,6 +44,7 @@
 #define HTTP__MAX_HEADERS 100
 #define HTTP__WRITE_BATCH (256 * 1024) /* bytes per uv_write */
 #define HTTP__WRITE_SEGS 64            /* segments per uv_write (plain TCP) */
+#define TLS__RECORD_PLAIN 16384        /* plaintext gathered per TLS record (the TLS maximum) */
 #define HTTP__MAX_PENDING (1024 * 1024) /* unparsed input kept while a request is active */
 #define HTTP__LINGER_MS 2000           /* reading after shutdown before closing */
 
@@ -108,6 +109,7 @@ struct http_server {
 	void (*close_cb)(void *arg);
 	void *close_arg;
 	char rbuf[65536];              /* shared read buffer: reads are processed at once */
+	struct buf stage;              /* shared plaintext staging for TLS writes (loop thread) */
 };
 
 struct http_conn {

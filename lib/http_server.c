@@ -170,29 +170,37 @@ static int http__write_plain(struct http_conn *c)
 	return 1;
 }
 
-/* TLS: encrypts up to HTTP__WRITE_BATCH bytes of queued output (a large segment is taken in
- * parts) and writes the ciphertext, with any handshake messages or alerts mbedTLS queued. */
+/* TLS: encrypts up to HTTP__WRITE_BATCH bytes of queued output and writes the ciphertext, with
+ * any handshake messages or alerts mbedTLS queued. Small segments (a chunk header, an event's
+ * prefix, a stored object, the chunk's end) are first gathered into one plaintext run, so that
+ * they become one TLS record rather than one each: a record costs a MAC and a header, and a
+ * watch event is five segments. */
 static int http__write_tls(struct http_conn *c)
 {
 	struct http__seg *s;
+	struct buf *stage = &c->srv->stage;
 	while (c->tls->established && c->tls->out.len < HTTP__WRITE_BATCH &&
 	       (s = http__seg_peek(c)) != NULL) {
-		size_t n = MIN(s->len, HTTP__WRITE_BATCH);
-		int r = tls_session_send(c->tls, (s->rb ? s->rb->data : s->own) + s->off, n);
+		buf_reset(stage);
+		while ((s = http__seg_peek(c)) != NULL && stage->len < TLS__RECORD_PLAIN) {
+			size_t n = MIN(s->len, TLS__RECORD_PLAIN - stage->len);
+			buf_add(stage, (s->rb ? s->rb->data : s->own) + s->off, n);
+			s->off += n;
+			s->len -= n;
+			if (s->len == 0) {
+				struct http__seg done;
+				http__seg_pop(c, &done);
+				http__seg_release(&done);
+			}
+		}
+		int r = tls_session_send(c->tls, stage->data, stage->len);
 		if (r < 0) {
 			log_debug("http: %s: TLS write failed (%d)", c->remote, r);
 			c->inflight = 0;
 			http__conn_close_now(c);
 			return 1;
 		}
-		c->inflight += n;
-		s->off += n;
-		s->len -= n;
-		if (s->len == 0) {
-			struct http__seg done;
-			http__seg_pop(c, &done);
-			http__seg_release(&done);
-		}
+		c->inflight += stage->len;
 	}
 	if (c->tls->out.len == 0)
 		return 0;
@@ -396,6 +404,7 @@ void http__server_unref(struct http_server *srv)
 	void (*cb)(void *) = srv->close_cb;
 	void *arg = srv->close_arg;
 	tls_config_free(srv->tls);
+	buf_release(&srv->stage);
 	free(srv);
 	if (cb)
 		cb(arg);

@@ -493,16 +493,8 @@ static void prepare_create(struct api_req *req, cJSON *obj, cJSON *meta)
 		json_set_int(meta, "generation", 1);
 	else
 		json_del(meta, "generation");
-	if (req->kind == kind_by_resource("", "v1", "namespaces")) {
-		cJSON *spec = json_obj_force(obj, "spec");
-		cJSON *fin = cJSON_CreateStringArray((const char *[]){ "kubernetes" }, 1);
-		json_set(spec, "finalizers", fin);
-		json_set(obj, "status", cJSON_CreateObject());
-		json_set_str(json_obj(obj, "status"), "phase", "Active");
-	} else if (req->kind->flags & KIND_STATUS) {
-		/* TODO(issue 3): per-kind PrepareForCreate (e.g. pods start Pending). */
-		json_del(obj, "status");
-	}
+	/* What status a new object starts with is the kind's PrepareForCreate (kinds.c). */
+	UNUSED(obj);
 }
 
 /* No finalizer may be added to an object being deleted (upstream's ValidateObjectMetaUpdate). */
@@ -531,7 +523,8 @@ static void default_and_prepare(struct api_req *req, cJSON *obj, const cJSON *ol
 	const struct kind_hooks *h = req->kind->hooks;
 	if (h && h->defaults)
 		h->defaults(obj);
-	if (h && h->prepare && !(req->sub && !strcmp(req->sub, "status")))
+	/* Subresource writes (status, finalize, scale) were prepared by keep_all_but_sub/from_scale. */
+	if (h && h->prepare && !req->sub)
 		h->prepare(obj, old);
 }
 
@@ -556,13 +549,11 @@ static int validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 	return -1;
 }
 
+/* A namespace being deleted is in phase Terminating (read from the stored attrs: no parsing). */
 static int ns_terminating(const struct store_kv *kv)
 {
-	cJSON *ns = obj_parse(kv);
-	const char *phase = json_strv(ns, "status", "phase", NULL);
-	int t = (phase && !strcmp(phase, "Terminating")) || json_strv(ns, "metadata", "deletionTimestamp", NULL);
-	cJSON_Delete(ns);
-	return t;
+	const char *phase = obj_field(kv->attrs, "status.phase");
+	return phase && !strcmp(phase, "Terminating");
 }
 
 static int namespace_usable(struct api_req *req)

@@ -257,23 +257,28 @@ out:
 
 /* ---- the `kubernetes` Service ------------------------------------------------------------ */
 
-/* The address clients in the cluster reach the API server at. */
-static void api_address(const struct server_config *cfg, char *out, size_t len)
+/* The address clients in the cluster reach the API server at: the bind address when it is a
+ * routable one, else the host's first non-loopback IPv4 address (pods cannot use loopback, and
+ * endpoints may not hold it). Returns 0, or -1 when the host has none. */
+static int api_address(const struct server_config *cfg, char *out, size_t len)
 {
 	struct ifaddrs *ifa = NULL;
-	snprintf(out, len, "%s", cfg->bind_address);
-	if (strcmp(cfg->bind_address, "0.0.0.0") && strcmp(cfg->bind_address, "::"))
-		return;
-	snprintf(out, len, "127.0.0.1");
+	int r = -1;
+	if (strcmp(cfg->bind_address, "0.0.0.0") && strcmp(cfg->bind_address, "::") &&
+	    !starts_with(cfg->bind_address, "127.") && strcmp(cfg->bind_address, "::1")) {
+		snprintf(out, len, "%s", cfg->bind_address);
+		return 0;
+	}
 	if (getifaddrs(&ifa) < 0)
-		return;
-	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
+		return -1;
+	for (struct ifaddrs *i = ifa; i && r; i = i->ifa_next) {
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK))
 			continue;
-		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)len);
-		break;
+		if (inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)len))
+			r = 0;
 	}
 	freeifaddrs(ifa);
+	return r;
 }
 
 static void logged(int code, const char *body, size_t len, void *data)
@@ -309,7 +314,6 @@ static void kubernetes_service(struct server *srv)
 	char ip[64], addr[64];
 	const struct server_config *cfg = srv->cfg;
 	int port = http_server_port(srv->http);
-	api_address(cfg, addr, sizeof(addr));
 	if (!exists(srv, "", "services", "kubernetes") && svc_alloc_first_ip(srv->svc_alloc, ip, sizeof(ip)) == 0) {
 		char *svc = xasprintf("{\"metadata\":{\"name\":\"kubernetes\",\"labels\":{\"component\":\"apiserver\","
 				      "\"provider\":\"kubernetes\"}},\"spec\":{\"type\":\"ClusterIP\",\"sessionAffinity\":\"None\","
@@ -318,6 +322,10 @@ static void kubernetes_service(struct server *srv)
 				      ip, port);
 		put(srv, "services", "kubernetes", json_parse(svc, strlen(svc), NULL), 0);
 		free(svc);
+	}
+	if (api_address(cfg, addr, sizeof(addr)) < 0) {
+		log_warn("no routable address on this host: the kubernetes Service has no endpoints");
+		return;
 	}
 	char *ep_json = xasprintf("{\"metadata\":{\"name\":\"kubernetes\",\"labels\":{\"endpointslice.kubernetes.io/skip-mirror\":\"true\"}},"
 				  "\"subsets\":[{\"addresses\":[{\"ip\":\"%s\"}],\"ports\":[{\"name\":\"https\",\"port\":%d,\"protocol\":\"TCP\"}]}]}",

@@ -1,12 +1,43 @@
 /*
- * kinds.c - per-kind defaulting, preparation and validation hooks (see struct kind_hooks).
+ * kinds.c - which defaulting, preparation and validation hooks each served kind has (see struct
+ * kind_hooks in internal.h): one table row per kind, looked up once by registry_init.
+ *
+ * The hooks themselves live in defaults.c, prepare.c and validate_*.c (declared in kinds.h).
+ * A kind without a row (ServiceAccount) has only the generic metadata checks, as upstream.
  */
 #include "internal.h"
+#include "server/kinds.h"
+
+#include <string.h>
+
+static const struct {
+	const char *group, *version, *kind;
+	struct kind_hooks hooks;
+} table[] = {
+	{ "", "v1", "Namespace", { defaults_namespace, prepare_namespace, validate_namespace, validate_namespace_status } },
+	{ "", "v1", "Pod", { defaults_pod, prepare_pod, validate_pod, validate_pod_status } },
+	{ "", "v1", "Node", { defaults_node, prepare_node, validate_node, validate_node } },
+	{ "", "v1", "Service", { defaults_service, prepare_service, validate_service, validate_service_status } },
+	{ "", "v1", "Endpoints", { defaults_endpoints, NULL, validate_endpoints, NULL } },
+	{ "", "v1", "ConfigMap", { NULL, NULL, validate_configmap, NULL } },
+	{ "", "v1", "Secret", { defaults_secret, NULL, validate_secret, NULL } },
+	{ "", "v1", "Event", { defaults_event, NULL, validate_event, NULL } },
+	{ "apps", "v1", "Deployment", { defaults_deployment, prepare_deployment, validate_deployment, validate_deployment_status } },
+	{ "apps", "v1", "ReplicaSet", { defaults_replicaset, prepare_replicaset, validate_replicaset, validate_replicaset_status } },
+	{ "apps", "v1", "DaemonSet", { defaults_daemonset, prepare_daemonset, validate_daemonset, validate_daemonset_status } },
+	{ "apps", "v1", "StatefulSet", { defaults_statefulset, prepare_statefulset, validate_statefulset, validate_statefulset_status } },
+	{ "apps", "v1", "ControllerRevision", { NULL, NULL, validate_controllerrevision, NULL } },
+	{ "batch", "v1", "Job", { defaults_job, prepare_job, validate_job, validate_job_status } },
+	{ "batch", "v1", "CronJob", { defaults_cronjob, prepare_cronjob, validate_cronjob, NULL } },
+	{ "coordination.k8s.io", "v1", "Lease", { defaults_lease, prepare_lease, validate_lease, NULL } },
+	{ "discovery.k8s.io", "v1", "EndpointSlice", { defaults_endpointslice, prepare_endpointslice, validate_endpointslice, NULL } },
+	{ "events.k8s.io", "v1", "Event", { defaults_event_v1, NULL, validate_event_v1, NULL } },
+};
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)
 {
-	UNUSED(group);
-	UNUSED(version);
-	UNUSED(kind);
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if (!strcmp(table[i].group, group) && !strcmp(table[i].version, version) && !strcmp(table[i].kind, kind))
+			return &table[i].hooks;
 	return NULL;
 }

@@ -1,7 +1,8 @@
 /*
  * kinds.h - what the per-kind hook files share: the hooks themselves (defaults.c, prepare.c,
- * validate_pod.c, validate_core.c, validate_apps.c, validate_batch.c, dispatched by kinds.c)
- * and the helpers they have in common (validate_util.c).
+ * validate_pod.c, validate_core.c, validate_service.c, validate_apps.c, validate_batch.c,
+ * dispatched by kinds.c) and the helpers they have in common (validate_util.c; quantities are
+ * in quantity.h).
  *
  * Objects are cJSON trees decoded from the wire (v1 field names). Hooks never free what they
  * are given; JSON null reads as absent, as Go's decoder leaves a nil pointer.
@@ -67,14 +68,30 @@ static inline int jint(const cJSON *obj, const char *key, int64_t *out)
 	*out = 0;
 	if (!v)
 		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-	    v->valuedouble > 9.2e18 || v->valuedouble < -9.2e18)
+	if (!cJSON_IsNumber(v) || v->valuedouble > 9.2e18 || v->valuedouble < -9.2e18 ||
+	    v->valuedouble != (double)(int64_t)v->valuedouble)
 		return -1;
 	*out = (int64_t)v->valuedouble;
 	return 1;
 }
 
+/* A JSON number as an integer, clamped to int64 (0 when v is not a number). */
+static inline int64_t jnum(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v) || v->valuedouble != v->valuedouble)
+		return 0;
+	if (v->valuedouble >= 9.2e18)
+		return INT64_MAX;
+	if (v->valuedouble <= -9.2e18)
+		return INT64_MIN;
+	return (int64_t)v->valuedouble;
+}
+
 /* ---- defaults (defaults.c): SetDefaults_* and conversion-time normalisation ---------------- */
+
+/* Each defaults_<kind>(obj) fills in obj, a decoded object of that kind owned by the caller,
+ * what upstream's decoder and SetDefaults_* would (struct kind_hooks.defaults). Members of the
+ * wrong JSON type are left as they are. */
 
 void defaults_pod(cJSON *obj);
 void defaults_namespace(cJSON *obj);
@@ -88,6 +105,8 @@ void defaults_daemonset(cJSON *obj);
 void defaults_statefulset(cJSON *obj);
 void defaults_job(cJSON *obj);
 void defaults_cronjob(cJSON *obj);
+void defaults_event(cJSON *obj);
+void defaults_event_v1(cJSON *obj);
 void defaults_lease(cJSON *obj);
 void defaults_endpointslice(cJSON *obj);
 /* The defaults every pod template gets (PodTemplateSpec: metadata and SetDefaults_PodSpec with
@@ -95,6 +114,10 @@ void defaults_endpointslice(cJSON *obj);
 void defaults_pod_template(cJSON *tmpl);
 
 /* ---- preparation (prepare.c): the strategies' PrepareForCreate / PrepareForUpdate ---------- */
+
+/* Each prepare_<kind>(obj, old) changes obj (the caller's) as the kind's strategy does before
+ * validation: old is NULL on create, else the stored object (borrowed). See struct
+ * kind_hooks.prepare for what the generic path has already done. */
 
 void prepare_pod(cJSON *obj, const cJSON *old);
 void prepare_namespace(cJSON *obj, const cJSON *old);
@@ -107,10 +130,15 @@ void prepare_statefulset(cJSON *obj, const cJSON *old);
 void prepare_job(cJSON *obj, const cJSON *old);
 void prepare_cronjob(cJSON *obj, const cJSON *old);
 void prepare_lease(cJSON *obj, const cJSON *old);
+void prepare_endpointslice(cJSON *obj, const cJSON *old);
 /* The QoS class of a pod spec (qos.ComputePodQOS): "BestEffort", "Burstable" or "Guaranteed". */
 const char *prepare_pod_qos(const cJSON *spec);
 
 /* ---- validation: upstream's Validate* / Validate*Update per kind --------------------------- */
+
+/* Each validate_<kind>(obj, old, errs) appends to errs upstream's errors for obj (old: NULL on
+ * create, else the stored object); validate_<kind>_status does the same for status writes.
+ * Neither changes its inputs nor checks metadata, which the generic path has done. */
 
 /* validate_pod.c: pod specs and templates, shared by every workload kind. */
 enum pod_opts {
@@ -174,6 +202,11 @@ const char *validate_path(char out[VPATH_MAX], const char *fmt, ...) __attribute
 typedef int validate_name_fn(const char *s, struct buf *why);
 /* Adds one Invalid error per message of fn(value) ("; "-joined by fn) on field. */
 void validate_each(struct field_errors *errs, const char *field, const char *value, validate_name_fn *fn);
+/* The same checking one string and showing another (annotation keys are checked lowercased). */
+void validate_each_as(struct field_errors *errs, const char *field, const char *shown, const char *checked,
+		      validate_name_fn *fn);
+/* ValidateAnnotations at path: keys qualified names in any case, 256 KiB in all. */
+void validate_annotations(const cJSON *ann, const char *path, struct field_errors *errs);
 /* More of apimachinery's string checks, with validate_dns1123_label's contract: IsConfigMapKey,
  * IsValidPortName, IsRelaxedEnvVarName. */
 int validate_config_map_key(const char *s, struct buf *why);
@@ -184,6 +217,9 @@ void validate_not_supported(struct field_errors *errs, const char *field, const 
 			    const char *const *supported);
 /* The same with the value given as a string. */
 void validate_not_supported_str(struct field_errors *errs, const char *field, const char *v,
+				const char *const *supported);
+/* The same with the value already rendered as Go prints it. */
+void validate_not_supported_raw(struct field_errors *errs, const char *field, const char *rendered,
 				const char *const *supported);
 /* Is s one of the NULL-ended list? */
 int validate_one_of(const char *s, const char *const *list);
@@ -221,5 +257,8 @@ void validate_non_special_ip(struct field_errors *errs, const char *field, const
 void validate_cidr(struct field_errors *errs, const char *field, const char *s);
 /* Deep equality of two JSON values, absent and null being the same. */
 int validate_same(const cJSON *a, const cJSON *b);
+/* apiequality.Semantic.DeepEqual on decoded objects: a member that is absent, null, "", 0,
+ * false, [] or {} equals any other of these, as Go's zero values and empty collections do. */
+int validate_sem_equal(const cJSON *a, const cJSON *b);
 
 #endif

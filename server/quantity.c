@@ -385,6 +385,7 @@ void quantity_canonicalize(cJSON *parent, cJSON *v, int milli)
 	if (milli)
 		quantity_round_up(&q, -3);
 	quantity_format(&q, &b);
-	cJSON_ReplaceItemViaPointer(parent, v, cJSON_CreateString(buf_str(&b)));
+	if (v->string)
+		cJSON_ReplaceItemInObjectCaseSensitive(parent, v->string, cJSON_CreateString(buf_str(&b)));
 	buf_release(&b);
 }
