@@ -34,6 +34,7 @@
 #include <mbedtls/asn1write.h>
 #include <mbedtls/base64.h>
 #include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
@@ -679,4 +680,138 @@ int pki_base64_decode(const char *s, size_t len, struct buf *out)
 	out->len += n;
 	out->data[out->len] = '\0';
 	return 0;
+}
+
+/* ---- signing keys (service-account tokens) ------------------------------------------------ */
+
+struct pki_key {
+	mbedtls_pk_context pk;
+	struct pki__rng rng;
+	char kid[48];
+};
+
+int pki_key_create(char **key_pem, struct buf *err)
+{
+	struct pki__rng rng;
+	mbedtls_pk_context pk;
+	int r;
+	mbedtls_pk_init(&pk);
+	if ((r = pki__rng_init(&rng, err)) == 0 && (r = pki__genkey(&pk, &rng, err)) == 0)
+		r = pki__key_pem(&pk, key_pem, err);
+	mbedtls_pk_free(&pk);
+	pki__rng_release(&rng);
+	return r;
+}
+
+/* The key id: SHA-256 of the DER public key, base64url without padding (as upstream's kid). */
+static void pki__kid(struct pki_key *k)
+{
+	unsigned char der[256], hash[32];
+	int n = mbedtls_pk_write_pubkey_der(&k->pk, der, sizeof(der));
+	struct buf b = BUF_INIT;
+	if (n <= 0)
+		return;
+	mbedtls_sha256_ret(der + sizeof(der) - n, (size_t)n, hash, 0);
+	pki_base64url(hash, sizeof(hash), &b);
+	snprintf(k->kid, sizeof(k->kid), "%s", b.data);
+	buf_release(&b);
+}
+
+int pki_key_load(const char *key_pem, struct pki_key **out, struct buf *err)
+{
+	struct pki_key *k = xcalloc(1, sizeof(*k));
+	int r;
+	mbedtls_pk_init(&k->pk);
+	if ((r = pki__parse_key(&k->pk, key_pem, err)) == 0 && !mbedtls_pk_can_do(&k->pk, MBEDTLS_PK_ECDSA))
+		r = pki__fail(err, "the signing key is not an ECDSA key", 0);
+	if (r == 0)
+		r = pki__rng_init(&k->rng, err);
+	if (r) {
+		mbedtls_pk_free(&k->pk);
+		free(k);
+		return r;
+	}
+	pki__kid(k);
+	*out = k;
+	return 0;
+}
+
+void pki_key_free(struct pki_key *k)
+{
+	if (!k)
+		return;
+	mbedtls_pk_free(&k->pk);
+	pki__rng_release(&k->rng);
+	free(k);
+}
+
+const char *pki_key_id(const struct pki_key *k)
+{
+	return k->kid;
+}
+
+int pki_key_sign_es256(struct pki_key *k, const void *data, size_t len, unsigned char sig[64])
+{
+	unsigned char hash[32];
+	mbedtls_mpi r, s;
+	int ret;
+	mbedtls_sha256_ret(data, len, hash, 0);
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	mbedtls_ecp_keypair *ec = mbedtls_pk_ec(k->pk);
+	ret = mbedtls_ecdsa_sign(&ec->grp, &r, &s, &ec->d, hash, sizeof(hash), mbedtls_ctr_drbg_random, &k->rng.drbg);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&r, sig, 32);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&s, sig + 32, 32);
+	mbedtls_mpi_free(&r);
+	mbedtls_mpi_free(&s);
+	return ret ? -KUBE_EINVAL : 0;
+}
+
+int pki_key_verify_es256(struct pki_key *k, const void *data, size_t len, const unsigned char sig[64])
+{
+	unsigned char hash[32];
+	mbedtls_mpi r, s;
+	int ret;
+	mbedtls_sha256_ret(data, len, hash, 0);
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	mbedtls_ecp_keypair *ec = mbedtls_pk_ec(k->pk);
+	ret = mbedtls_mpi_read_binary(&r, sig, 32);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&s, sig + 32, 32);
+	if (!ret)
+		ret = mbedtls_ecdsa_verify(&ec->grp, hash, sizeof(hash), &ec->Q, &r, &s);
+	mbedtls_mpi_free(&r);
+	mbedtls_mpi_free(&s);
+	return ret ? -KUBE_EINVAL : 0;
+}
+
+void pki_base64url(const void *data, size_t len, struct buf *out)
+{
+	size_t start = out->len;
+	pki_base64(data, len, out);
+	for (size_t i = start; i < out->len; i++)
+		out->data[i] = out->data[i] == '+' ? '-' : out->data[i] == '/' ? '_' : out->data[i];
+	while (out->len > start && out->data[out->len - 1] == '=')
+		buf_truncate(out, out->len - 1);
+}
+
+int pki_base64url_decode(const char *s, size_t len, struct buf *out)
+{
+	struct buf std = BUF_INIT;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '+' || c == '/' || c == '=') {
+			buf_release(&std);
+			return -KUBE_EINVAL;
+		}
+		buf_addch(&std, c == '-' ? '+' : c == '_' ? '/' : c);
+	}
+	while (std.len % 4)
+		buf_addch(&std, '=');
+	int r = pki_base64_decode(buf_str(&std), std.len, out);
+	buf_release(&std);
+	return r;
 }

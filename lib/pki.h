@@ -66,4 +66,24 @@ void pki_base64(const void *data, size_t len, struct buf *out);
  * out; returns 0 or -KUBE_EINVAL. */
 int pki_base64_decode(const char *s, size_t len, struct buf *out);
 
+/* An ECDSA P-256 signing key (service-account tokens). */
+struct pki_key;
+
+/* Creates a new P-256 private key as PEM (the caller frees it). */
+int pki_key_create(char **key_pem, struct buf *err);
+/* Loads a private key (PEM). Returns 0 and *out (free with pki_key_free), or a negative error. */
+int pki_key_load(const char *key_pem, struct pki_key **out, struct buf *err);
+void pki_key_free(struct pki_key *k);
+/* The key id: base64url SHA-256 of the DER public key. */
+const char *pki_key_id(const struct pki_key *k);
+/* ES256 (JOSE): signs SHA-256(data) into r || s, 32 bytes each. Returns 0 or -KUBE_EINVAL. */
+int pki_key_sign_es256(struct pki_key *k, const void *data, size_t len, unsigned char sig[64]);
+/* Verifies an ES256 signature. Returns 0 if valid, else -KUBE_EINVAL. */
+int pki_key_verify_es256(struct pki_key *k, const void *data, size_t len, const unsigned char sig[64]);
+
+/* base64url without padding (RFC 4648 §5), appended to out; and its decoding (no padding
+ * accepted, appended to out; 0 or -KUBE_EINVAL). */
+void pki_base64url(const void *data, size_t len, struct buf *out);
+int pki_base64url_decode(const char *s, size_t len, struct buf *out);
+
 #endif

@@ -6,7 +6,8 @@
  * authenticator does.
  *
  * Authorization: members of system:masters may do everything, as upstream's
- * AlwaysAllowGroups. Every other identity is denied with upstream's Forbidden message.
+ * AlwaysAllowGroups; every authenticated user may create self-reviews (upstream's
+ * system:basic-user). Anything else is denied with upstream's Forbidden message.
  * TODO(issue 4): the Node authorizer for system:nodes; TODO(issue 7): RBAC.
  */
 #include "internal.h"
@@ -45,16 +46,25 @@ static int in_group(const struct api_user *user, const char *group)
 	return 0;
 }
 
+/* What upstream's default system:basic-user binding grants every authenticated user: asking
+ * who one is and what one may do. */
+static int basic_user(const char *verb, const char *group, const char *resource)
+{
+	if (strcmp(verb, "create"))
+		return 0;
+	return (!strcmp(group, "authorization.k8s.io") &&
+		(!strcmp(resource, "selfsubjectaccessreviews") || !strcmp(resource, "selfsubjectrulesreviews"))) ||
+	       (!strcmp(group, "authentication.k8s.io") && !strcmp(resource, "selfsubjectreviews"));
+}
+
 int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,
 		 const char *sub, const char *ns, const char *name)
 {
-	UNUSED(verb);
-	UNUSED(group);
-	UNUSED(resource);
 	UNUSED(sub);
 	UNUSED(ns);
 	UNUSED(name);
-	return in_group(user, "system:masters");
+	return in_group(user, "system:masters") ||
+	       (in_group(user, "system:authenticated") && basic_user(verb, group, resource));
 }
 
 int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <uv.h>
 
+struct pki_key;
+
 #include "lib/buf.h"
 #include "lib/http.h"
 #include "lib/json.h"
@@ -37,6 +39,7 @@ enum kind_flags {
 	KIND_BINDING = 1 << 7,         /* pods: has the binding subresource */
 	KIND_FINALIZE = 1 << 8,        /* namespaces: has the finalize subresource */
 	KIND_VIRTUAL = 1 << 9,         /* create-only, never stored (access reviews): see review.c */
+	KIND_TOKEN = 1 << 10,          /* serviceaccounts: has the token subresource (token.c) */
 };
 
 struct table_col {
@@ -207,6 +210,7 @@ struct server {
 	int inflight_writes;     /* mutating requests being served */
 	struct ctrl_namespace *ctrl_ns;
 	struct svc_alloc *svc_alloc;
+	struct pki_key *sa_key;  /* signs and checks service-account tokens */
 	int stopping;
 	int exit_code;
 };
@@ -405,6 +409,15 @@ struct ctrl_namespace;
 struct ctrl_namespace *ctrl_namespace_start(struct server *srv);
 /* Stops it; it frees itself once its requests in flight have been answered. */
 void ctrl_namespace_stop(struct ctrl_namespace *c);
+
+/* ---- service-account tokens (token.c) ---------------------------------------------------- */
+
+/* Loads (or makes, on first start) the service-account signing key. Start-up only. */
+int token_init(struct server *srv, struct buf *err);
+/* POST serviceaccounts/NAME/token: a TokenRequest answered with a signed token. */
+void api_token(struct api_req *req);
+/* Authenticates a bearer token issued by api_token. Returns 0 and fills user, or -1. */
+int token_authenticate(struct server *srv, const char *token, struct api_user *user);
 
 /* ---- bootstrap (bootstrap.c) ----------------------------------------------------------- */
 

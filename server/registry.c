@@ -61,7 +61,7 @@ static struct kind kinds[] = {
 	  TABLE(configmap) },
 	{ "", "v1", "Secret", "secrets", "secret", { NULL }, NS, NAME_DNS1123_SUBDOMAIN, secret_fields,
 	  TABLE(secret) },
-	{ "", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", { "sa" }, NS,
+	{ "", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", { "sa" }, NS | KIND_TOKEN,
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(serviceaccount) },
 	{ "", "v1", "Event", "events", "event", { "ev" }, NS | KIND_CREATE_ON_UPDATE, NAME_DNS1123_SUBDOMAIN,
 	  event_fields, TABLE(event) },

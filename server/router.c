@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_PARTS 8
 
@@ -227,7 +228,7 @@ static int pick_verb(struct api_req *req, int legacy_watch)
 	if (!strcmp(m, "GET"))
 		return req->q.watch || legacy_watch ? VERB_WATCH : req->name ? VERB_GET : VERB_LIST;
 	if (!strcmp(m, "POST"))
-		return !req->name || (req->sub && !strcmp(req->sub, "binding")) ? VERB_CREATE : -1;
+		return !req->name || req->sub ? VERB_CREATE : -1; /* POST to a name: a subresource (binding, token) */
 	if (!strcmp(m, "PUT"))
 		return req->name ? VERB_UPDATE : -1;
 	if (!strcmp(m, "PATCH"))
@@ -252,6 +253,8 @@ static int sub_allowed(const struct api_req *req)
 		return (f & KIND_STATUS) && rw;
 	if (!strcmp(s, "binding"))
 		return (f & KIND_BINDING) && req->verb == VERB_CREATE;
+	if (!strcmp(s, "token"))
+		return (f & KIND_TOKEN) && req->verb == VERB_CREATE;
 	if (!strcmp(s, "finalize"))
 		return (f & KIND_FINALIZE) && req->verb == VERB_UPDATE;
 	if (!strcmp(s, "scale"))
@@ -268,6 +271,8 @@ void api_dispatch(struct api_req *req)
 	case VERB_CREATE:
 		if (req->kind->flags & KIND_VIRTUAL)
 			api_review(req);
+		else if (req->sub && !strcmp(req->sub, "token"))
+			api_token(req);
 		else if (req->sub)
 			api_binding(req);
 		else
@@ -328,6 +333,17 @@ fail:
 	api_fail(req);
 }
 
+/* A client certificate, else a bearer token. Returns 0 and fills user, or -1. */
+static int authenticate(struct server *srv, struct http_request *h, struct api_user *user)
+{
+	const char *authz = http_header(h, "Authorization");
+	if (auth_authenticate(h, user) == 0)
+		return 0;
+	if (authz && !strncasecmp(authz, "Bearer ", 7))
+		return token_authenticate(srv, authz + 7, user);
+	return -1;
+}
+
 void router_request(struct http_request *h, void *data)
 {
 	struct server *srv = data;
@@ -340,7 +356,7 @@ void router_request(struct http_request *h, void *data)
 	}
 	if (!strcmp(h->path, "/version") && discovery_serve(srv, h))
 		return;
-	if (auth_authenticate(h, &user) < 0) {
+	if (authenticate(srv, h, &user) < 0) {
 		respond_status(h, 401, "Unauthorized", "Unauthorized");
 		return;
 	}

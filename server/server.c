@@ -8,6 +8,7 @@
  * answer if its connection is open) and closes, then the loop ends with nothing left on it.
  */
 #include "internal.h"
+#include "lib/pki.h"
 #include "lib/version.h"
 
 #include <errno.h>
@@ -122,6 +123,7 @@ static void server_release(struct server *srv)
 	free(srv->ca_key_pem);
 	free(srv->serving_cert_pem);
 	free(srv->serving_key_pem);
+	pki_key_free(srv->sa_key);
 }
 
 int server_run(const struct server_config *cfg)
@@ -138,7 +140,7 @@ int server_run(const struct server_config *cfg)
 		goto out;
 	}
 	if ((r = lock = lock_data_dir(cfg, &err)) < 0 || (r = bootstrap_tls(&srv, &err)) < 0 ||
-	    (r = open_store(&srv, &err)) < 0)
+	    (r = token_init(&srv, &err)) < 0 || (r = open_store(&srv, &err)) < 0)
 		goto out;
 	if ((r = start_api(&srv, &err)) < 0) {
 		store_close(srv.store, NULL, NULL);

@@ -137,3 +137,30 @@ def test_describe_cordon_delete_wait(kubectl, tmp_path):
         'deployment.apps "fg" deleted'
     d = json.loads(kubectl("get", "deploy", "fg", "-o", "json"))
     assert "foregroundDeletion" in d["metadata"]["finalizers"]
+
+
+def test_create_token_authenticates(kubectl, tmp_path):
+    """kubectl create token: a signed service-account token that authenticates as the service
+    account (and is authorized only for what the account may do: here, self-reviews)."""
+    kubectl("create", "serviceaccount", "robot")
+    token = kubectl("create", "token", "robot").strip()
+    assert token.count(".") == 2
+    base = [kubectl.bin, "--server", kubectl.server.url, "--certificate-authority", kubectl.server.ca_path,
+            "--cache-dir", kubectl.cache + "-token"]
+    p = subprocess.run(base + ["--token", token, "get", "configmaps"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1
+    assert 'User "system:serviceaccount:default:robot" cannot list resource "configmaps"' in p.stderr
+    p = subprocess.run(base + ["--token", token, "auth", "can-i", "list", "pods"], capture_output=True, text=True,
+                       timeout=60)
+    assert p.stdout.strip() == "no"
+    p = subprocess.run(base + ["--token", token[:-4] + "AAAA", "get", "configmaps"], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 1 and "Unauthorized" in p.stderr
+    p = kubectl.run("create", "token", "robot", "--duration=1m", check=False)
+    assert p.returncode == 1 and "may not specify a duration less than 10 minutes" in p.stderr
+    p = kubectl.run("create", "token", "nobody", check=False)
+    assert p.returncode == 1 and 'serviceaccounts "nobody" not found' in p.stderr
+    # Deleting the service account revokes its tokens.
+    kubectl("delete", "serviceaccount", "robot")
+    p = subprocess.run(base + ["--token", token, "get", "configmaps"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1 and "Unauthorized" in p.stderr
