@@ -287,3 +287,36 @@ TEST_IMPL(pki_hash_base64)
 	buf_release(&d);
 	return 0;
 }
+
+TEST_IMPL(pki_key_es256)
+{
+	char *pem = NULL;
+	struct pki_key *k = NULL;
+	struct buf err = BUF_INIT, b = BUF_INIT, d = BUF_INIT;
+	unsigned char sig[64];
+	ASSERT_EQ(pki_key_create(&pem, &err), 0);
+	ASSERT_EQ(pki_key_load(pem, &k, &err), 0);
+	ASSERT_EQ(strlen(pki_key_id(k)), 43); /* base64url of 32 bytes, no padding */
+	ASSERT_EQ(pki_key_sign_es256(k, "header.payload", 14, sig), 0);
+	ASSERT_EQ(pki_key_verify_es256(k, "header.payload", 14, sig), 0);
+	ASSERT(pki_key_verify_es256(k, "header.payloaD", 14, sig) < 0);
+	sig[5] ^= 1;
+	ASSERT(pki_key_verify_es256(k, "header.payload", 14, sig) < 0);
+	/* base64url round trip, no padding, URL alphabet. */
+	const unsigned char raw[] = { 0xfb, 0xff, 0xfe, 0x01 };
+	pki_base64url(raw, sizeof(raw), &b);
+	ASSERT_STR(b.data, "-__-AQ");
+	ASSERT_EQ(pki_base64url_decode(b.data, b.len, &d), 0);
+	ASSERT_EQ(d.len, 4);
+	ASSERT(memcmp(d.data, raw, 4) == 0);
+	ASSERT(pki_base64url_decode("ab+c", 4, &d) < 0);
+	/* Not an ECDSA key: refused. */
+	struct pki_key *k2 = NULL;
+	ASSERT(pki_key_load("-----BEGIN NOTHING-----\n", &k2, &err) < 0);
+	pki_key_free(k);
+	free(pem);
+	buf_release(&err);
+	buf_release(&b);
+	buf_release(&d);
+	return 0;
+}
