@@ -106,12 +106,18 @@ void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv)
 		buf_release(&out);
 		return;
 	}
-	if (!req->table) {
+	if (!req->table && !req->kind->view) {
 		api_send(req, code, NULL, 0, kv->value->data, kv->value->len);
 		return;
 	}
 	struct buf out = BUF_INIT;
-	cJSON *obj = obj_parse(kv);
+	if (!req->table) {
+		obj_print_as(req->kind, kv, &out);
+		api_reply(req, code, &out);
+		buf_release(&out);
+		return;
+	}
+	cJSON *obj = obj_parse_as(req->kind, kv);
 	table_single(req->kind, obj, req->q.include_object, &out);
 	cJSON_Delete(obj);
 	api_reply(req, code, &out);
@@ -419,6 +425,8 @@ void api_write(struct api_req *req, enum store_op_type op, const char *key, int 
 	w->req = req;
 	w->code = code;
 	w->retry = retry;
+	if (req->kind->view)
+		req->kind->view->in(req->obj);
 	store_txn(req->srv->store, op, key, req->expect_rev, obj_encode, req->obj, write_done, w);
 }
 
@@ -712,7 +720,7 @@ static int unchanged(cJSON *obj, const cJSON *old)
 static void update_against(struct api_req *req, struct store_kv *kv, void (*retry)(struct api_req *req))
 {
 	struct buf key = BUF_INIT;
-	cJSON *old = obj_parse(kv);
+	cJSON *old = obj_parse_as(req->kind, kv);
 	cJSON *meta = json_obj_force(req->obj, "metadata");
 	const char *rv = json_str(meta, "resourceVersion");
 	const char *oname = json_str(meta, "name");
@@ -839,7 +847,7 @@ static void patch_attempt(struct api_req *req)
 		api_error_not_found(&req->err, req->kind, req->name);
 		goto fail;
 	}
-	cJSON *doc = obj_parse(kv);
+	cJSON *doc = obj_parse_as(req->kind, kv);
 	if (is_scale(req)) {
 		cJSON *sc = to_scale(doc);
 		cJSON_Delete(doc);

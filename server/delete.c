@@ -231,7 +231,7 @@ static void delete_attempt(struct api_req *req)
 		goto fail;
 	}
 	cJSON_Delete(req->obj);
-	req->obj = obj_parse(kv);
+	req->obj = obj_parse_as(req->kind, kv);
 	if (check_preconditions(req, kv, req->obj) < 0)
 		goto fail;
 	int outcome = decide(req, req->obj, &o);

@@ -69,6 +69,18 @@ struct kind_hooks {
 	void (*validate_status)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 };
 
+/* A kind stored as another kind's objects (events.k8s.io Events are core Events): requests
+ * are converted in before writing, stored objects out before answering. */
+struct kind_view {
+	const char *store_group;   /* the kind whose storage is shared */
+	const char *store_plural;
+	void (*in)(cJSON *obj);    /* this kind's form -> the stored form */
+	void (*out)(cJSON *obj);   /* the stored form -> this kind's form */
+	const char *const *field_aliases; /* selector field, stored field, ...; NULL-ended */
+};
+
+extern const struct kind_view event_view;
+
 /* The hooks of a kind, or NULL for none. */
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind);
 
@@ -85,6 +97,7 @@ struct kind {
 	const struct table_col *cols; /* NULL: upstream's default Name / Created At */
 	size_t ncols;
 	table_row_fn *row;
+	const struct kind_view *view; /* NULL: stored as itself */
 	/* Filled by registry_init: */
 	const struct kind_hooks *hooks;
 	char *api_version;       /* "v1", "apps/v1" */
@@ -135,6 +148,10 @@ const char *obj_field(const void *attrs, const char *key);
 int obj_encode(void *obj, int64_t rev, struct buf *out, struct buf *err);
 /* Parses a stored value (never fails on values the server wrote; NULL on corruption). */
 cJSON *obj_parse(const struct store_kv *kv);
+/* The stored value as kind k shows it (converted out of a shared storage when k is a view). */
+cJSON *obj_parse_as(const struct kind *k, const struct store_kv *kv);
+/* Appends the stored value as kind k shows it: the stored bytes themselves unless k is a view. */
+void obj_print_as(const struct kind *k, const struct store_kv *kv, struct buf *out);
 /* metadata.name of a stored kv (from its attrs). */
 const char *obj_kv_name(const struct store_kv *kv);
 

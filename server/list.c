@@ -69,13 +69,13 @@ static int collect(struct store_kv *kv, void *data)
 		c->victims[c->nvictims++] = store_kv_ref(kv);
 	}
 	if (c->req->table) {
-		cJSON *obj = obj_parse(kv);
+		cJSON *obj = obj_parse_as(c->req->kind, kv);
 		table_row(c->req->kind, obj, c->req->q.include_object, c->n == 0, &c->items);
 		cJSON_Delete(obj);
 	} else {
 		if (c->n)
 			buf_addch(&c->items, ',');
-		buf_add(&c->items, kv->value->data, kv->value->len);
+		obj_print_as(c->req->kind, kv, &c->items);
 	}
 	c->n++;
 	free(c->last_key);
@@ -193,6 +193,14 @@ int api_parse_selectors(struct api_req *req, struct selector *labels, struct sel
 		if (!kind_has_field(req->kind, fields->reqs[i].key)) {
 			api_error_bad_request(&req->err, "field label not supported: %s", fields->reqs[i].key);
 			return -1;
+		}
+		/* A view's selectable fields are the stored kind's under other names. */
+		for (const char *const *a = req->kind->view ? req->kind->view->field_aliases : NULL; a && *a; a += 2) {
+			if (!strcmp(fields->reqs[i].key, a[0])) {
+				free(fields->reqs[i].key);
+				fields->reqs[i].key = xstrdup(a[1]);
+				break;
+			}
 		}
 	}
 	return 0;
@@ -324,7 +332,7 @@ static void delcoll_done(const struct store_result *res, void *data)
 	if (res->status == 0) {
 		if (d->nitems++)
 			buf_addch(&d->items, ',');
-		buf_add(&d->items, res->kv->value->data, res->kv->value->len);
+		obj_print_as(d->req->kind, res->kv, &d->items);
 	} else if (res->status != -KUBE_ENOTFOUND && res->status != -KUBE_ECONFLICT && !d->failed) {
 		/* Objects deleted or changed meanwhile are skipped, as upstream does. */
 		d->failed = 1;

@@ -121,6 +121,25 @@ cJSON *obj_parse(const struct store_kv *kv)
 	return json_parse(kv->value->data, kv->value->len, NULL);
 }
 
+cJSON *obj_parse_as(const struct kind *k, const struct store_kv *kv)
+{
+	cJSON *obj = obj_parse(kv);
+	if (obj && k && k->view)
+		k->view->out(obj);
+	return obj;
+}
+
+void obj_print_as(const struct kind *k, const struct store_kv *kv, struct buf *out)
+{
+	if (!k || !k->view) {
+		buf_add(out, kv->value->data, kv->value->len);
+		return;
+	}
+	cJSON *obj = obj_parse_as(k, kv);
+	json_print(obj, out);
+	cJSON_Delete(obj);
+}
+
 const char *obj_kv_name(const struct store_kv *kv)
 {
 	const char *n = obj_field(kv->attrs, "metadata.name");

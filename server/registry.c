@@ -87,7 +87,7 @@ static struct kind kinds[] = {
 	{ "discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", { NULL }, NS,
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(endpointslice) },
 	{ "events.k8s.io", "v1", "Event", "events", "event", { "ev" }, NS, NAME_DNS1123_SUBDOMAIN,
-	  event2_fields, TABLE(event2) },
+	  event2_fields, TABLE(event2), .view = &event_view },
 	{ "authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview",
 	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
 	{ "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", { NULL },
@@ -123,7 +123,11 @@ void registry_init(void)
 		k->list_kind = xasprintf("%sList", k->kind);
 		k->qualified = core ? xstrdup(k->plural) : xasprintf("%s.%s", k->plural, k->group);
 		k->qualified_kind = core ? xstrdup(k->kind) : xasprintf("%s.%s", k->kind, k->group);
-		k->prefix = xasprintf("/registry/%s/%s/", core ? "core" : k->group, k->plural);
+		if (k->view)
+			k->prefix = xasprintf("/registry/%s/%s/", *k->view->store_group ? k->view->store_group : "core",
+					      k->view->store_plural);
+		else
+			k->prefix = xasprintf("/registry/%s/%s/", core ? "core" : k->group, k->plural);
 		k->hooks = kind_hooks(k->group, k->version, k->kind);
 		if (k->cols)
 			for (k->ncols = 0; k->cols[k->ncols].name; k->ncols++)
@@ -168,7 +172,7 @@ const struct kind *kind_by_gvk(const char *group, const char *version, const cha
 const struct kind *kind_by_key(const char *key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (kinds[i].prefix && starts_with(key, kinds[i].prefix))
+		if (kinds[i].prefix && !kinds[i].view && starts_with(key, kinds[i].prefix))
 			return &kinds[i];
 	return NULL;
 }

@@ -101,13 +101,20 @@ static int matches(const struct api_watch *w, const struct store_kv *kv)
 static void send_event(struct api_watch *w, int type, const struct store_kv *kv)
 {
 	struct api_req *req = w->req;
-	if (!req->table) {
+	if (!req->table && !req->kind->view) {
 		struct rbuf *parts[3] = { ev_prefix[type], kv->value, ev_suffix };
 		http_stream_write(req->http, parts, 3);
+	} else if (!req->table) {
+		struct buf out = BUF_INIT;
+		buf_add(&out, ev_prefix[type]->data, ev_prefix[type]->len);
+		obj_print_as(req->kind, kv, &out);
+		buf_adds(&out, "}\n");
+		http_stream_write_bytes(req->http, out.data, out.len);
+		buf_release(&out);
 	} else {
 		static const char *const names[] = { "ADDED", "MODIFIED", "DELETED" };
 		struct buf out = BUF_INIT;
-		cJSON *obj = obj_parse(kv);
+		cJSON *obj = obj_parse_as(req->kind, kv);
 		buf_addf(&out, "{\"type\":\"%s\",\"object\":", names[type]);
 		table_single(req->kind, obj, req->q.include_object, &out);
 		buf_adds(&out, "}\n");

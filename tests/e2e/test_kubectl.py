@@ -257,3 +257,23 @@ def test_field_validation(kubectl, tmp_path):
     p = kubectl.run("create", "--validate=warn", "-f", str(f))
     assert 'Warning: unknown field "spec.replica"' in p.stderr
     assert kubectl("get", "deploy", "fv", "-o", "jsonpath={.spec.replicas}") == "1"
+
+
+def test_events_shared_between_apis(kubectl, tmp_path):
+    """events.k8s.io/v1 and core/v1 Events are one collection in two forms, as upstream."""
+    f = tmp_path / "ev.yaml"
+    f.write_text("apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: e1}\n"
+                 "eventTime: \"2026-11-27T18:00:00.000000Z\"\nreportingController: example.com/ctl\n"
+                 "reportingInstance: i1\naction: Testing\nreason: Tested\nnote: hello\ntype: Normal\n"
+                 "regarding: {kind: Pod, name: p1, namespace: default}\n")
+    kubectl("create", "-f", str(f))
+    core = json.loads(kubectl("get", "events", "e1", "-o", "json"))
+    assert core["apiVersion"] == "v1" and core["message"] == "hello"
+    assert core["involvedObject"]["name"] == "p1" and core["reportingComponent"] == "example.com/ctl"
+    new = json.loads(kubectl("get", "events.v1.events.k8s.io", "e1", "-o", "json"))
+    assert new["apiVersion"] == "events.k8s.io/v1" and new["note"] == "hello" and new["regarding"]["name"] == "p1"
+    assert kubectl("get", "events.events.k8s.io", "--field-selector", "regarding.name=p1", "-o", "name").strip() == \
+        "event.events.k8s.io/e1"
+    assert kubectl("get", "events.events.k8s.io", "--field-selector", "regarding.name=p2", "-o", "name").strip() == ""
+    assert kubectl("get", "events", "--field-selector", "involvedObject.name=p1", "-o", "name").strip() == "event/e1"
+    assert "Tested" in kubectl("get", "events")
