@@ -21,6 +21,7 @@
 #include "server/protobuf.h"
 #include "server/schema.h"
 #include "server/smp.h"
+#include "server/apply.h"
 
 #define MAX_ATTEMPTS 16
 
@@ -444,6 +445,42 @@ void api_reply_dry_run(struct api_req *req, int code, const char *rv)
 	buf_release(&out);
 }
 
+/* ---- managedFields ------------------------------------------------------------------------ */
+
+/* The field-manager operation of req: the kind's type, the manager named by fieldManager or,
+ * as upstream does, derived from the User-Agent. */
+static void apply_op_of(struct api_req *req, struct apply_op *op, char now[21], struct buf *mgr)
+{
+	format_rfc3339(wall_seconds(), now);
+	if (req->q.field_manager && *req->q.field_manager)
+		buf_adds(mgr, req->q.field_manager);
+	else if (req->http)
+		apply_default_manager(http_header(req->http, "User-Agent"), mgr);
+	else
+		buf_adds(mgr, "kube-apiserver");
+	memset(op, 0, sizeof(*op));
+	op->type = sch_kind_type(req->kind->group, req->kind->version, req->kind->kind);
+	op->api_version = req->kind->api_version;
+	op->kind = req->kind->kind;
+	op->manager = buf_str(mgr);
+	op->subresource = req->sub;
+	op->force = req->q.force;
+	op->now = now;
+}
+
+/* Records in obj.metadata.managedFields which fields this write changed, and for whom. */
+static void track_fields(struct api_req *req, const cJSON *old, cJSON *obj)
+{
+	struct apply_op op;
+	struct buf mgr = BUF_INIT;
+	char now[21];
+	if (req->kind->flags & KIND_VIRTUAL)
+		return;
+	apply_op_of(req, &op, now, &mgr);
+	apply_track_update(&op, old, obj);
+	buf_release(&mgr);
+}
+
 /* ---- Services: cluster IPs and node ports ------------------------------------------------ */
 
 static int is_service(const struct api_req *req)
@@ -587,20 +624,19 @@ static int namespace_usable(struct api_req *req)
 		req->err.name = xstrdup(name ? name : "");
 		req->err.kind = req->kind->plural;
 		req->err.group = req->kind->group;
-		req->err.extra_cause_reason = "NamespaceTerminating";
-		req->err.extra_cause = xasprintf("namespace %s is being terminated", req->ns);
+		char *why = xasprintf("namespace %s is being terminated", req->ns);
+		api_error_cause(&req->err, "NamespaceTerminating", why, "metadata.namespace");
+		free(why);
 		return 0;
 	}
 	return 1;
 }
 
-void api_create(struct api_req *req)
+/* The create path once req->obj holds the decoded object: system fields, defaults, admission,
+ * managedFields, validation, allocation, then the write. */
+static void create_object(struct api_req *req)
 {
 	struct buf key = BUF_INIT;
-	if (api_decode_object(req, req->kind->api_version, req->kind->kind) < 0)
-		goto fail;
-	req->obj = req->body;
-	req->body = NULL;
 	cJSON *meta = json_obj_force(req->obj, "metadata");
 	if (check_namespace(req, meta) < 0)
 		goto fail;
@@ -615,6 +651,8 @@ void api_create(struct api_req *req)
 	prepare_create(req, req->obj, meta);
 	default_and_prepare(req, req->obj, NULL);
 	admission_create(req, req->obj);
+	if (!req->is_apply)
+		track_fields(req, NULL, req->obj);
 	if (!namespace_usable(req) || validate(req, req->obj, NULL) < 0 || service_allocate(req, req->obj, NULL) < 0)
 		goto fail;
 	if (req->q.dry_run) {
@@ -629,6 +667,17 @@ void api_create(struct api_req *req)
 fail:
 	buf_release(&key);
 	api_fail(req);
+}
+
+void api_create(struct api_req *req)
+{
+	if (api_decode_object(req, req->kind->api_version, req->kind->kind) < 0) {
+		api_fail(req);
+		return;
+	}
+	req->obj = req->body;
+	req->body = NULL;
+	create_object(req);
 }
 
 /* ---- update and patch -------------------------------------------------------------------- */
@@ -742,6 +791,8 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 		svc_alloc_keep(req->obj, old);
 	default_and_prepare(req, req->obj, old);
 	bump_generation(req, req->obj, old);
+	if (!req->is_apply)
+		track_fields(req, old, req->obj);
 	if (validate(req, req->obj, old) < 0)
 		goto fail;
 	if (unchanged(req->obj, old)) {
@@ -829,12 +880,97 @@ static int strategic_merge(struct api_req *req, cJSON **doc, struct buf *err)
 		api_error_bad_request(&req->err, "%s", buf_str(err));
 	} else if (r == -ENOTSUP) {
 		api_error_set(&req->err, 422, "Invalid", "the server rejected our request due to an error in our request");
-		req->err.extra_cause_reason = "UnexpectedServerResponse";
-		req->err.extra_cause = xstrdup(buf_str(err));
+		api_error_cause(&req->err, "UnexpectedServerResponse", buf_str(err), NULL);
 	} else {
 		api_error_set(&req->err, 500, "", "%s", buf_str(err));
 	}
 	return -1;
+}
+
+/* ---- server-side apply ------------------------------------------------------------------- */
+
+static void patch_attempt(struct api_req *req);
+
+/* Answers a failed apply_patch as upstream does. */
+static void apply_failed(struct api_req *req, int r, struct apply_conflicts *c, const struct buf *err)
+{
+	if (r == -KUBE_ECONFLICT) {
+		api_error_set(&req->err, 409, "Conflict", "%s", c->message ? c->message : "Apply failed");
+		for (size_t i = 0; i < c->n; i++)
+			api_error_cause(&req->err, "FieldManagerConflict", c->v[i].message, c->v[i].field);
+	} else if (r == -KUBE_EINVAL) {
+		api_error_bad_request(&req->err, "%s", buf_str(err));
+	} else {
+		api_error_set(&req->err, 500, "", "%s", buf_str(err));
+	}
+}
+
+/* One try of an apply: merge the applied configuration into the current object (or create). */
+static void apply_attempt(struct api_req *req)
+{
+	struct apply_op op;
+	struct apply_conflicts conflicts = APPLY_CONFLICTS_INIT;
+	struct buf mgr = BUF_INIT, err = BUF_INIT;
+	char now[21];
+	cJSON *out = NULL, *live = NULL;
+	struct store_kv *kv = api_lookup(req, req->name);
+	apply_op_of(req, &op, now, &mgr);
+	live = kv ? obj_parse_as(req->kind, kv) : NULL;
+	int r = apply_patch(&op, live, req->body, &out, &conflicts, &err);
+	if (r < 0) {
+		apply_failed(req, r, &conflicts, &err);
+		goto fail;
+	}
+	cJSON_Delete(req->obj);
+	req->obj = out;
+	out = NULL;
+	if (!kv) {
+		json_set_str(json_obj_force(req->obj, "metadata"), "name", req->name);
+		create_object(req);
+	} else {
+		update_against(req, kv, apply_attempt);
+	}
+	goto out;
+fail:
+	api_fail(req);
+out:
+	cJSON_Delete(live);
+	cJSON_Delete(out);
+	apply_conflicts_release(&conflicts);
+	buf_release(&mgr);
+	buf_release(&err);
+}
+
+/* PATCH with application/apply-patch+yaml: the body is the applied configuration (YAML or JSON). */
+static void apply_start(struct api_req *req)
+{
+	struct buf err = BUF_INIT;
+	if (req->sub && strcmp(req->sub, "status")) {
+		api_error_set(&req->err, 415, "UnsupportedMediaType",
+			      "apply patches are not supported on the %s subresource", req->sub);
+		goto fail;
+	}
+	if (!req->q.field_manager || !*req->q.field_manager) {
+		struct field_errors errs = FIELD_ERRORS_INIT;
+		field_errors_add(&errs, FE_REQUIRED, "fieldManager", NULL, "is required for apply patch");
+		api_error_invalid(&req->err, &(struct kind){ .group = "meta.k8s.io", .kind = "PatchOptions",
+							     .qualified_kind = "PatchOptions.meta.k8s.io" },
+				  "", &errs);
+		goto fail;
+	}
+	req->body = y2j_parse(req->raw, req->raw_len, &err);
+	if (!req->body || !cJSON_IsObject(req->body)) {
+		api_error_bad_request(&req->err, "error decoding YAML: %s", req->body ? "not an object" : buf_str(&err));
+		goto fail;
+	}
+	if (check_fields(req, req->body, req->kind->api_version, req->kind->kind) < 0)
+		goto fail;
+	buf_release(&err);
+	apply_attempt(req);
+	return;
+fail:
+	buf_release(&err);
+	api_fail(req);
 }
 
 /* Applies the request's patch to the current object; the result goes through the update path. */
@@ -843,6 +979,10 @@ static void patch_attempt(struct api_req *req)
 	char mt[96];
 	struct buf err = BUF_INIT;
 	struct store_kv *kv = api_lookup(req, req->name);
+	if (req->is_apply) {
+		apply_attempt(req);
+		return;
+	}
 	if (!kv) {
 		api_error_not_found(&req->err, req->kind, req->name);
 		goto fail;
@@ -859,8 +999,7 @@ static void patch_attempt(struct api_req *req)
 			/* Upstream: NewGenericServerResponse(422, ...) with the patch error as a cause. */
 			cJSON_Delete(doc);
 			api_error_set(&req->err, 422, "Invalid", "the server rejected our request due to an error in our request");
-			req->err.extra_cause_reason = "UnexpectedServerResponse";
-			req->err.extra_cause = buf_detach(&err, NULL);
+			api_error_cause(&req->err, "UnexpectedServerResponse", buf_str(&err), NULL);
 			goto fail;
 		}
 	} else if (!strcmp(mt, "application/strategic-merge-patch+json")) {
@@ -897,14 +1036,19 @@ void api_patch(struct api_req *req)
 	char mt[96];
 	struct buf err = BUF_INIT;
 	media_type(req->content_type, mt, sizeof(mt));
+	req->is_apply = !strcmp(mt, "application/apply-patch+yaml");
 	if (strcmp(mt, "application/json-patch+json") && strcmp(mt, "application/merge-patch+json") &&
-	    strcmp(mt, "application/strategic-merge-patch+json")) {
-		/* TODO(issue 3): server-side apply (application/apply-patch+yaml). */
+	    strcmp(mt, "application/strategic-merge-patch+json") && !req->is_apply) {
 		api_error_set(&req->err, 415, "UnsupportedMediaType",
 			      "the body of the request was in an unknown format - accepted media types include: "
 			      "application/json-patch+json, application/merge-patch+json, "
-			      "application/strategic-merge-patch+json");
+			      "application/apply-patch+yaml, application/strategic-merge-patch+json");
 		goto fail;
+	}
+	if (req->is_apply) {
+		apply_start(req);
+		buf_release(&err);
+		return;
 	}
 	req->body = json_parse(req->raw, req->raw_len, &err);
 	if (!req->body) {

@@ -160,6 +160,13 @@ void human_duration(int64_t seconds, char *out, size_t len);
 
 /* ---- errors as Status (status.c) ------------------------------------------------------- */
 
+/* A Status cause as upstream writes it. */
+struct api_cause {
+	char *reason;  /* "UnexpectedServerResponse", "FieldManagerConflict", ... */
+	char *message;
+	char *field;   /* may be NULL */
+};
+
 struct api_error {
 	int code;               /* 0: no error */
 	const char *reason;     /* "NotFound", ... ("" for none) */
@@ -168,8 +175,8 @@ struct api_error {
 	const char *group;      /* details.group */
 	const char *kind;       /* details.kind */
 	struct field_errors causes;
-	const char *extra_cause_reason; /* a cause without a field, e.g. "UnexpectedServerResponse" */
-	char *extra_cause;      /* its message */
+	struct api_cause *raw;  /* causes given as they are (reason, message, field) */
+	size_t nraw;
 	int retry_after;        /* seconds, 0 for none */
 };
 
@@ -185,6 +192,8 @@ void api_error_internal(struct api_error *e, const char *fmt, ...) __attribute__
 /* Maps a store error (-KUBE_E*) for kind/name to the right Status. */
 void api_error_from_store(struct api_error *e, int status, const struct kind *k, const char *name,
 			  const char *detail);
+/* Adds a cause (copies its arguments; field may be NULL). */
+void api_error_cause(struct api_error *e, const char *reason, const char *message, const char *field);
 void api_error_release(struct api_error *e);
 /* Appends the Status JSON for e. */
 void api_error_render(const struct api_error *e, struct buf *out);
@@ -261,6 +270,7 @@ struct api_query {
 	int send_initial_events;
 	int include_object;      /* 0 None, 1 Metadata (default), 2 Object */
 	int watch;
+	int force;               /* apply: take over conflicting fields */
 	int has_grace;           /* gracePeriodSeconds given */
 	int64_t grace_period;
 	char *propagation_policy;
@@ -291,6 +301,7 @@ struct api_req {
 	int64_t expect_rev;
 	int attempts;
 	int counted;             /* counted in srv->inflight_writes */
+	int is_apply;            /* a server-side apply (managedFields come from apply_patch) */
 	struct svc_grant *grant; /* Service IPs and ports this request took */
 	struct fieldcheck warnings; /* fieldValidation=Warn: sent as Warning headers */
 	struct api_error err;

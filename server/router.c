@@ -169,8 +169,8 @@ static int parse_query(struct api_req *req)
 	static const struct {
 		const char *name;
 		int *out;
-	} bools[] = { { "watch", NULL }, { "allowWatchBookmarks", NULL }, { "sendInitialEvents", NULL } };
-	int *targets[] = { &q->watch, &q->allow_bookmarks, &q->send_initial_events };
+	} bools[] = { { "watch", NULL }, { "allowWatchBookmarks", NULL }, { "sendInitialEvents", NULL }, { "force", NULL } };
+	int *targets[] = { &q->watch, &q->allow_bookmarks, &q->send_initial_events, &q->force };
 	for (size_t i = 0; i < ARRAY_SIZE(bools); i++) {
 		if (!(v = query_str(h, bools[i].name)))
 			continue;

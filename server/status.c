@@ -107,11 +107,25 @@ void api_error_from_store(struct api_error *e, int status, const struct kind *k,
 	}
 }
 
+void api_error_cause(struct api_error *e, const char *reason, const char *message, const char *field)
+{
+	e->raw = xrealloc(e->raw, (e->nraw + 1) * sizeof(*e->raw));
+	e->raw[e->nraw].reason = xstrdup(reason);
+	e->raw[e->nraw].message = xstrdup(message);
+	e->raw[e->nraw].field = field ? xstrdup(field) : NULL;
+	e->nraw++;
+}
+
 void api_error_release(struct api_error *e)
 {
 	free(e->message);
 	free(e->name);
-	free(e->extra_cause);
+	for (size_t i = 0; i < e->nraw; i++) {
+		free(e->raw[i].reason);
+		free(e->raw[i].message);
+		free(e->raw[i].field);
+	}
+	free(e->raw);
 	field_errors_release(&e->causes);
 	memset(e, 0, sizeof(*e));
 }
@@ -131,10 +145,12 @@ static void render_causes(const struct api_error *e, cJSON *details)
 		cJSON_AddItemToArray(causes, c);
 	}
 	buf_release(&msg);
-	if (e->extra_cause) {
+	for (size_t i = 0; i < e->nraw; i++) {
 		cJSON *c = cJSON_CreateObject();
-		json_set_str(c, "reason", e->extra_cause_reason);
-		json_set_str(c, "message", e->extra_cause);
+		json_set_str(c, "reason", e->raw[i].reason);
+		json_set_str(c, "message", e->raw[i].message);
+		if (e->raw[i].field)
+			json_set_str(c, "field", e->raw[i].field);
 		cJSON_AddItemToArray(causes, c);
 	}
 }
@@ -149,7 +165,7 @@ void api_error_render(const struct api_error *e, struct buf *out)
 	json_set_str(s, "message", e->message ? e->message : "");
 	if (e->reason && *e->reason)
 		json_set_str(s, "reason", e->reason);
-	if (e->name || e->kind || e->causes.n || e->extra_cause || e->retry_after) {
+	if (e->name || e->kind || e->causes.n || e->nraw || e->retry_after) {
 		cJSON *d = json_obj_force(s, "details");
 		if (e->name)
 			json_set_str(d, "name", e->name);
@@ -157,7 +173,7 @@ void api_error_render(const struct api_error *e, struct buf *out)
 			json_set_str(d, "group", e->group);
 		if (e->kind)
 			json_set_str(d, "kind", e->kind);
-		if (e->causes.n || e->extra_cause)
+		if (e->causes.n || e->nraw)
 			render_causes(e, d);
 		if (e->retry_after)
 			json_set_int(d, "retryAfterSeconds", e->retry_after);

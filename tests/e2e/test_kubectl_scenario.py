@@ -164,3 +164,43 @@ def test_create_token_authenticates(kubectl, tmp_path):
     kubectl("delete", "serviceaccount", "robot")
     p = subprocess.run(base + ["--token", token, "get", "configmaps"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and "Unauthorized" in p.stderr
+
+
+def test_server_side_apply(kubectl, tmp_path):
+    f = tmp_path / "d.yaml"
+    f.write_text(DEPLOY.replace("replicas: 2", "replicas: 2"))
+    assert kubectl("apply", "--server-side", "-f", str(f)).strip() == "deployment.apps/web serverside-applied"
+    d = json.loads(kubectl("get", "deploy", "web", "-o", "json", "--show-managed-fields"))
+    mf = d["metadata"]["managedFields"]
+    assert [(m["manager"], m["operation"]) for m in mf] == [("kubectl", "Apply")]
+    assert "f:replicas" in mf[0]["fieldsV1"]["f:spec"]
+    assert 'k:{"name":"web"}' in mf[0]["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]
+    # Another manager takes spec.replicas; applying a different value then conflicts.
+    kubectl("scale", "deploy", "web", "--replicas=3")
+    f.write_text(DEPLOY.replace("replicas: 2", "replicas: 5"))
+    p = kubectl.run("apply", "--server-side", "-f", str(f), check=False)
+    assert p.returncode == 1
+    assert "Apply failed with 1 conflict: conflict with" in p.stderr and ".spec.replicas" in p.stderr
+    kubectl("apply", "--server-side", "--force-conflicts", "-f", str(f))
+    assert kubectl("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}") == "5"
+    # A field the manager stops applying is removed.
+    f.write_text(DEPLOY.replace("replicas: 2", "replicas: 5").replace("      - name: side\n        image: busybox:1.36\n", ""))
+    kubectl("apply", "--server-side", "-f", str(f))
+    c = json.loads(kubectl("get", "deploy", "web", "-o", "json"))["spec"]["template"]["spec"]["containers"]
+    assert [x["name"] for x in c] == ["web"]
+
+
+def test_client_side_then_server_side_apply(kubectl, tmp_path):
+    """An object made by client-side apply carries the last-applied annotation: kubectl then
+    sends the second PATCH (fieldManager=kubectl-last-applied) that keeps it current."""
+    f = tmp_path / "cm.yaml"
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: up\ndata:\n  a: '1'\n")
+    kubectl("apply", "-f", str(f))
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: up\ndata:\n  a: '2'\n")
+    assert kubectl("apply", "--server-side", "-f", str(f)).strip() == "configmap/up serverside-applied"
+    cm = json.loads(kubectl("get", "cm", "up", "-o", "json", "--show-managed-fields"))
+    assert cm["data"] == {"a": "2"}
+    last = json.loads(cm["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"])
+    assert last["data"] == {"a": "2"}
+    managers = {m["manager"] for m in cm["metadata"]["managedFields"]}
+    assert "kubectl" in managers
