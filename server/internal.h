@@ -227,6 +227,7 @@ struct server {
 	struct http_server *http;
 	uv_signal_t sigterm;
 	uv_signal_t sigint;
+	uv_timer_t trim;         /* gives freed memory back to the system */
 	char *ca_pem;            /* cluster CA certificate */
 	char *ca_key_pem;
 	char *serving_cert_pem;

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -43,9 +44,18 @@ static void server_stop(struct server *srv)
 	log_info("stopping");
 	uv_signal_stop(&srv->sigterm);
 	uv_signal_stop(&srv->sigint);
+	uv_close((uv_handle_t *)&srv->trim, NULL);
 	watch_close_all(srv);
 	ctrl_namespace_stop(srv->ctrl_ns);
 	http_server_close(srv->http, http_closed, srv);
+}
+
+/* Gives freed memory back to the system once a minute: a burst of connections (each TLS
+ * session holds ~50 KB while open) would otherwise leave the process that much bigger. */
+static void on_trim(uv_timer_t *t)
+{
+	UNUSED(t);
+	malloc_trim(0);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -110,6 +120,9 @@ static int start_api(struct server *srv, struct buf *err)
 
 static void start_signals(struct server *srv)
 {
+	uv_timer_init(srv->loop, &srv->trim);
+	uv_timer_start(&srv->trim, on_trim, 60000, 60000);
+	uv_unref((uv_handle_t *)&srv->trim);
 	uv_signal_init(srv->loop, &srv->sigterm);
 	uv_signal_init(srv->loop, &srv->sigint);
 	srv->sigterm.data = srv->sigint.data = srv;
