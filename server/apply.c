@@ -35,6 +35,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "server/validate.h"
+#include "lib/utf8.h"
 
 #define MAX_UPDATE_MANAGERS 10
 #define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
@@ -1055,41 +1056,10 @@ out:
 /* Decodes one rune like Go's range over a string (bad bytes: U+FFFD, length 1). */
 static size_t rune_at(const unsigned char *s, int32_t *r)
 {
-	unsigned char c = s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	int32_t v;
-	*r = 0xfffd;
-	if (!n)
-		return 1;
-	v = n == 1 ? c : c & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) || (n == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 1;
-	*r = v;
+	size_t n = utf8_decode(s, (size_t)-1, r);
+	if (*r < 0)
+		*r = 0xfffd;
 	return n;
-}
-
-/* unicode.IsPrint, approximated outside ASCII: controls, format characters, separators other
- * than U+0020, surrogates, private use and noncharacters are not printable. */
-static int is_print(int32_t r)
-{
-	static const int32_t nonprint[][2] = {
-		{ 0x7f, 0xa0 }, { 0xad, 0xad }, { 0x600, 0x605 }, { 0x61c, 0x61c }, { 0x6dd, 0x6dd },
-		{ 0x70f, 0x70f }, { 0x1680, 0x1680 }, { 0x180e, 0x180e }, { 0x2000, 0x200f },
-		{ 0x2028, 0x202f }, { 0x205f, 0x2064 }, { 0x2066, 0x206f }, { 0x3000, 0x3000 },
-		{ 0xd800, 0xf8ff }, { 0xfeff, 0xfeff }, { 0xfff9, 0xfffb }, { 0xfffe, 0xffff },
-		{ 0xe0000, 0xe0fff }, { 0xf0000, 0x10ffff },
-	};
-	if (r < 0x20)
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(nonprint); i++)
-		if (r >= nonprint[i][0] && r <= nonprint[i][1])
-			return 0;
-	return 1;
 }
 
 void apply_default_manager(const char *user_agent, struct buf *out)
@@ -1100,7 +1070,7 @@ void apply_default_manager(const char *user_agent, struct buf *out)
 		int32_t r;
 		size_t n = rune_at(p, &r);
 		size_t w = r == 0xfffd && n == 1 && *p != 0xef ? 3 : n; /* U+FFFD is written as 3 bytes */
-		if (is_print(r)) {
+		if (utf8_is_print(r)) {
 			if (len + w > FIELD_MANAGER_MAX)
 				break;
 			if (w != n)
@@ -1121,7 +1091,7 @@ void apply_validate_field_manager(const char *manager, const char *path, struct 
 	while (*p) {
 		int32_t r;
 		size_t n = rune_at(p, &r);
-		if (!is_print(r))
+		if (!utf8_is_print(r))
 			field_errors_add_str(errs, FE_INVALID, path, manager, "invalid character U+%04X (at position %zu)",
 					     (unsigned)r, (size_t)(p - (const unsigned char *)manager));
 		p += n;

@@ -13,6 +13,7 @@
  * nothing is shared between sets, so any set can be freed independently.
  */
 #include "server/apply_internal.h"
+#include "lib/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -30,32 +31,9 @@
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when the byte starts none. */
 static size_t utf8_len(const unsigned char *s)
 {
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
+	int32_t r;
+	size_t n = utf8_decode(s, (size_t)-1, &r);
+	return r < 0 ? 0 : n;
 }
 
 void apply__go_string(const char *s, struct buf *out)

@@ -25,6 +25,7 @@
  * every struct field, so a message that is present is always kept, even when empty.
  */
 #include "protobuf.h"
+#include "lib/utf8.h"
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/pki.h"
@@ -231,28 +232,12 @@ static const char *pb__kind_name(enum sch_kind k)
 	return (unsigned)k < ARRAY_SIZE(names) && names[k] ? names[k] : "an unknown kind";
 }
 
-/* Returns the length of the valid UTF-8 sequence at s (n bytes left), or 0 when invalid, with
- * Go's rules: no overlong forms, no surrogates, nothing above U+10FFFF. */
+/* Returns the length of the valid UTF-8 sequence at s (n bytes left), or 0 when invalid. */
 static size_t pb__utf8_len(const uint8_t *s, size_t n)
 {
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
+	int32_t r;
+	size_t len = utf8_decode(s, n, &r);
+	return r < 0 ? 0 : len;
 }
 
 /* Copies the bytes of in into d->tmp as a C string, each invalid UTF-8 byte becoming U+FFFD

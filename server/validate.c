@@ -14,6 +14,7 @@
  * prints it, so a cause can be printed many times without the JSON it came from.
  */
 #include "server/validate.h"
+#include "lib/utf8.h"
 #include "lib/buf.h"
 #include "lib/util.h"
 
@@ -282,64 +283,6 @@ int validate_path_segment(const char *s, struct buf *why)
 
 /* ---- Go's %q ------------------------------------------------------------------------------ */
 
-/* Decodes one UTF-8 sequence as Go does (no overlongs, surrogates or values past U+10FFFF).
- * Returns its length and the rune in *r, or 1 with *r = -1 for a byte that starts none. */
-static size_t utf8_decode(const unsigned char *s, int32_t *r)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n;
-	*r = -1;
-	if (c < 0x80) {
-		*r = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 1;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 1;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 1;
-	int32_t v = c & (0x7f >> n);
-	for (size_t i = 1; i < n; i++)
-		v = (v << 6) | (s[i] & 0x3f);
-	*r = v;
-	return n;
-}
-
-/* Go's strconv.IsPrint, approximated outside ASCII: the control, format, separator and
- * private-use ranges are not printable, everything else is. */
-static int go_is_print(int32_t r)
-{
-	static const int32_t nonprint[][2] = {
-		{ 0x7f, 0xa0 }, { 0xad, 0xad }, { 0x600, 0x605 }, { 0x61c, 0x61c }, { 0x6dd, 0x6dd },
-		{ 0x70f, 0x70f }, { 0x1680, 0x1680 }, { 0x180e, 0x180e }, { 0x2000, 0x200f },
-		{ 0x2028, 0x202f }, { 0x205f, 0x2064 }, { 0x2066, 0x206f }, { 0x3000, 0x3000 },
-		{ 0xd800, 0xf8ff }, { 0xfeff, 0xfeff }, { 0xfff9, 0xfffb }, { 0xfffe, 0xffff },
-		{ 0xe0000, 0xe0fff }, { 0xf0000, 0x10ffff },
-	};
-	if (r < 0x20)
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(nonprint); i++)
-		if (r >= nonprint[i][0] && r <= nonprint[i][1])
-			return 0;
-	return 1;
-}
-
 static void quote_rune(struct buf *out, int32_t r)
 {
 	static const char esc[] = "\a\b\f\n\r\t\v";
@@ -361,12 +304,12 @@ void field_quote(struct buf *out, const char *s)
 	buf_addch(out, '"');
 	while (*p) {
 		int32_t r;
-		size_t n = utf8_decode(p, &r);
+		size_t n = utf8_decode(p, (size_t)-1, &r);
 		if (r < 0)
 			buf_addf(out, "\\x%02x", *p);
 		else if (r == '"' || r == '\\')
 			buf_addf(out, "\\%c", (char)r);
-		else if (go_is_print(r))
+		else if (utf8_is_print(r))
 			buf_add(out, p, n);
 		else
 			quote_rune(out, r);
