@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
+#include <sys/stat.h>
 
 #include "server/internal.h"
 
@@ -38,24 +40,47 @@ static void drain(void)
 	}
 }
 
+static char dir[] = "/dev/shm/kube-fuzz-XXXXXX";
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The datastore directory goes when the fuzzer exits. */
+static void cleanup(void)
+{
+	nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	char dir[] = "/dev/shm/kube-fuzz-XXXXXX";
 	struct buf err = BUF_INIT;
 	struct store_config sc;
 	struct http_server_config hc;
 	if (!mkdtemp(dir))
 		abort();
+	atexit(cleanup);
 	log_init(LOG_ERROR, NULL);
 	registry_init();
 	uv_loop_init(&loop);
 	cfg.max_mutating_inflight = 400;
 	cidr_parse("10.43.0.0/16", &cfg.service_cidr);
+	cfg.bind_address = "127.0.0.1";
+	cfg.cluster_domain = "cluster.local";
+	cfg.tls_dir = dir;
 	srv.cfg = &cfg;
 	srv.loop = &loop;
 	srv.ca_pem = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n";
+	if (token_init(&srv, &err) < 0) {
+		fprintf(stderr, "token_init: %s\n", buf_str(&err));
+		abort();
+	}
 	store_config_init(&sc);
 	char *path = xasprintf("%s/state.db", dir);
 	sc.path = path;
