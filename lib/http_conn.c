@@ -99,6 +99,7 @@ static void http__conn_free(struct http_conn *c)
 	free(c->segs);
 	buf_release(&c->in);
 	buf_release(&c->tail);
+	buf_release(&c->wtls);
 	if (c->tls) {
 		tls_session_release(c->tls);
 		free(c->tls);

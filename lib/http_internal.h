@@ -158,7 +158,8 @@ struct http_conn {
 	int writing, shut, reading;
 	struct http__seg wsegs[HTTP__WRITE_SEGS]; /* in flight (plain) */
 	size_t nwsegs;
-	char *wown;                  /* in flight (TLS ciphertext) */
+	struct buf wtls;             /* in flight (TLS ciphertext); swapped with the session's output
+				      * buffer so that steady writes reuse two buffers, no malloc */
 	size_t inflight;
 	struct tls_session *tls;
 	int tls_failed;              /* no close_notify after a TLS error */

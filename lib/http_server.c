@@ -121,8 +121,11 @@ static void http__write_release(struct http_conn *c)
 	for (size_t i = 0; i < c->nwsegs; i++)
 		http__seg_release(&c->wsegs[i]);
 	c->nwsegs = 0;
-	free(c->wown);
-	c->wown = NULL;
+	/* Keep the ciphertext buffer for the next write unless a big response made it large. */
+	if (c->wtls.cap > 64 * 1024)
+		buf_release(&c->wtls);
+	else
+		buf_reset(&c->wtls);
 	c->queued -= MIN(c->queued, c->inflight);
 	c->inflight = 0;
 	c->writing = 0;
@@ -141,11 +144,36 @@ static void http__on_write(uv_write_t *w, int status)
 	http__tcp_flush(c);
 }
 
+/* Writes bufs: at once when the socket takes them all (most writes: no write request, no
+ * callback, no poll registration), else what is left through a write request. */
 static void http__start_write(struct http_conn *c, const uv_buf_t *bufs, unsigned n)
 {
+	uv_buf_t rest[HTTP__WRITE_SEGS];
+	size_t total = 0, skip;
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++)
+		total += bufs[i].len;
 	c->writing = 1;
-	int r = uv_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, n, http__on_write);
-	if (r != 0) {
+	int w = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
+	if (w >= 0 && (size_t)w == total) {
+		http__write_release(c);
+		return;
+	}
+	if (w < 0 && w != UV_EAGAIN) {
+		http__write_release(c);
+		http__conn_close_now(c);
+		return;
+	}
+	skip = w > 0 ? (size_t)w : 0;
+	for (unsigned i = 0; i < n && k < HTTP__WRITE_SEGS; i++) {
+		if (skip >= bufs[i].len) {
+			skip -= bufs[i].len;
+			continue;
+		}
+		rest[k++] = uv_buf_init(bufs[i].base + skip, (unsigned)(bufs[i].len - skip));
+		skip = 0;
+	}
+	if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, rest, k, http__on_write) != 0) {
 		http__write_release(c);
 		http__conn_close_now(c);
 	}
@@ -204,20 +232,27 @@ static int http__write_tls(struct http_conn *c)
 	}
 	if (c->tls->out.len == 0)
 		return 0;
-	size_t len;
-	c->wown = buf_detach(&c->tls->out, &len);
-	uv_buf_t b = uv_buf_init(c->wown, (unsigned)len);
+	struct buf spare = c->wtls;
+	c->wtls = c->tls->out;
+	c->tls->out = spare;
+	uv_buf_t b = uv_buf_init(c->wtls.data, (unsigned)c->wtls.len);
 	http__start_write(c, &b, 1);
 	return 1;
 }
 
 void http__tcp_flush(struct http_conn *c)
 {
-	if (c->state == HTTP__CLOSED || c->writing || c->shut)
-		return;
-	int started = c->tls ? http__write_tls(c) : http__write_plain(c);
-	if (!started && c->state == HTTP__DRAINING)
-		http__tcp_shutdown(c);
+	for (;;) {
+		if (c->state == HTTP__CLOSED || c->writing || c->shut)
+			return;
+		int started = c->tls ? http__write_tls(c) : http__write_plain(c);
+		if (!started) {
+			if (c->state == HTTP__DRAINING)
+				http__tcp_shutdown(c);
+			return;
+		}
+		/* Still writing: http__on_write goes on. Written at once: go on with the queue. */
+	}
 }
 
 /* ---- reading ---- */

@@ -5,7 +5,7 @@
  *   kbench port                               prints a free TCP port on 127.0.0.1
  *   kbench wait --port P --tls DIR            waits until /readyz answers 200 (30 s at most)
  *   kbench run  --port P --tls DIR --pid PID --dir DIR [--secs S] [--watchers N] [--events N]
- *               [--phases write,read,watch]
+ *               [--phases write,read,patch,watch]
  *
  * DESIGN
  * One libuv loop drives everything. A load phase runs `conns` request chains on one client
@@ -23,7 +23,15 @@
  *   4. ConfigMap creates (POST, ~200 bytes of data) with 1 and with 16 connections; RSS again;
  *   5. reads with 4 connections: GET /healthz (the HTTP+TLS floor, the baseline), GET of one
  *      ConfigMap, LIST of a namespace holding 1000 ConfigMaps;
- *   6. watch delivery with 1 and with N watchers, each on its own TLS connection, on one
+ *   6. writes of a Deployment (two containers, ~3 KB of JSON) with 1 and with 4 connections,
+ *      each connection on its own Deployment, each write changing it (the server skips a write
+ *      that changes nothing): PUT of the whole object (read once, no resourceVersion: an
+ *      unconditional update) with a new image, the baseline, run before and after the others
+ *      (mean of both); PATCH with a strategic merge patch of the image (kubectl set image), a
+ *      merge patch of spec.replicas, a JSON patch of an annotation; server-side apply
+ *      (fieldManager=kbench, force) of the whole manifest with a new image. Each answer must
+ *      carry the change and a new resourceVersion;
+ *   7. watch delivery with 1 and with N watchers, each on its own TLS connection, on one
  *      namespace from its current resourceVersion: objects are created one at a time, and for
  *      each the time from just before its POST is sent to the arrival of its event at every
  *      watcher is recorded; the baseline is the POST's own latency in the same phase. The next
@@ -63,7 +71,7 @@ struct bench {
 	const char *dir;
 	double secs;                  /* per throughput phase */
 	int watchers, events;
-	const char *phases;           /* comma-separated: write, read, watch */
+	const char *phases;           /* comma-separated: write, read, patch, watch */
 	double loop_ms_1;             /* server loop CPU per event with one watcher */
 	char *ca, *cert, *key;        /* PEM */
 	int failures;
@@ -267,15 +275,24 @@ static void configmap_json(struct buf *out, const char *name)
 
 /* ---- load phases ---- */
 
-enum load_kind { LOAD_CREATE, LOAD_GET };
+/* LOAD_CUSTOM: the make hook builds each request, the check hook checks each answer. */
+enum load_kind { LOAD_CREATE, LOAD_GET, LOAD_CUSTOM };
+
+struct chain;
 
 struct load {
 	struct bench *b;
 	struct http_client *client;
 	enum load_kind kind;
-	const char *target;           /* GET: the URL; CREATE: the collection */
+	const char *what;             /* for messages: "GET", "POST", "PATCH (merge)", ... */
+	const char *target;           /* GET: the URL; CREATE: the collection; CUSTOM: for messages */
 	const char *prefix;           /* CREATE: object names are prefix-N */
 	int expect;                   /* expected status */
+	/* CUSTOM: fills q's method, target, headers and body (kept in the chain); checks an answer
+	 * with the expected status: 0, or -1 with what is wrong in why. */
+	void (*make)(struct chain *ch, struct http_client_request *q);
+	int (*check)(struct chain *ch, const struct http_client_response *resp, struct buf *why);
+	void *arg;                    /* for the hooks */
 	uint64_t end_ns;              /* no new request after this */
 	size_t max_reqs;              /* or after this many (0: no limit) */
 	size_t sent, ok, bad, inflight;
@@ -287,8 +304,11 @@ struct load {
 
 struct chain {
 	struct load *l;
+	int i;                        /* its index among the load's chains */
 	uint64_t start;
 	struct buf body;
+	char target[256];             /* CUSTOM: the request's target */
+	struct http_header hdr;       /* CUSTOM: the request's Content-Type */
 };
 
 static void load_next(struct chain *ch);
@@ -297,18 +317,20 @@ static void load_done(struct http_client_req *req, int err, const struct http_cl
 {
 	struct chain *ch = http_client_req_data(req);
 	struct load *l = ch->l;
+	struct buf why = BUF_INIT;
 	uint64_t now = now_ns();
 	l->inflight--;
-	if (err || resp->status != l->expect) {
+	if (err || resp->status != l->expect || (l->check && l->check(ch, resp, &why) < 0)) {
 		if (l->bad++ < 3)
-			fail(l->b, "%s %s: err %d (%s), status %d: %.200s", l->kind == LOAD_CREATE ? "POST" : "GET",
-			     l->target, err, resp->error, resp->status, resp->body);
+			fail(l->b, "%s %s: err %d (%s), status %d: %s%.200s", l->what, l->target, err,
+			     resp->error, resp->status, buf_str(&why), why.len ? "" : resp->body);
 	} else {
 		l->ok++;
 		l->bytes += resp->body_len;
 		lat_add(&l->lat, now - ch->start);
 		l->t1 = now;
 	}
+	buf_release(&why);
 	if (!err)
 		load_next(ch);
 }
@@ -331,6 +353,8 @@ static void load_next(struct chain *ch)
 		q.body_len = ch->body.len;
 		q.headers = &ct;
 		q.nheaders = 1;
+	} else if (l->kind == LOAD_CUSTOM) {
+		l->make(ch, &q);
 	} else {
 		q.method = "GET";
 	}
@@ -340,7 +364,7 @@ static void load_next(struct chain *ch)
 	if (http_client_send(l->client, &q, NULL) != 0) {
 		l->inflight--;
 		l->bad++;
-		fail(l->b, "cannot send %s", l->target);
+		fail(l->b, "cannot send %s %s", l->what, l->target);
 	}
 }
 
@@ -356,6 +380,7 @@ static void load_run(struct bench *b, struct load *l, int conns, double secs)
 	l->end_ns = l->t0 + (uint64_t)(secs * 1e9);
 	for (int i = 0; i < conns; i++) {
 		ch[i].l = l;
+		ch[i].i = i;
 		load_next(&ch[i]);
 	}
 	while (l->inflight > 0)
@@ -365,7 +390,7 @@ static void load_run(struct bench *b, struct load *l, int conns, double secs)
 	if (getenv("KBENCH_DEBUG")) {
 		struct http_client_stats st;
 		http_client_stats(l->client, &st);
-		fprintf(stderr, "debug %s: connects %llu resumed %llu requests %llu reused %llu\n", l->target,
+		fprintf(stderr, "debug %s %s: connects %llu resumed %llu requests %llu reused %llu\n", l->what, l->target,
 			(unsigned long long)st.connects, (unsigned long long)st.resumed,
 			(unsigned long long)st.requests, (unsigned long long)st.reused);
 	}
@@ -386,6 +411,7 @@ static double load_phase(struct bench *b, struct load *l, enum load_kind kind, c
 			 const char *prefix, int conns, double secs, size_t max_reqs)
 {
 	l->kind = kind;
+	l->what = kind == LOAD_CREATE ? "POST" : "GET";
 	l->target = target;
 	l->prefix = prefix;
 	l->expect = kind == LOAD_CREATE ? 201 : 200;
@@ -477,12 +503,12 @@ static void one_done(struct http_client_req *req, int err, const struct http_cli
 	buf_add(&o->body, resp->body, resp->body_len);
 }
 
-/* Sends one request and waits for it. Returns the status (0 on a transport error); the body
- * is in o->body (the caller releases it). */
-static int one_request(struct bench *b, struct http_client *c, const char *method, const char *target,
-		       const char *body, struct one *o)
+/* Sends one request (a body of type ctype) and waits for it. Returns the status (0 on a
+ * transport error); the body is in o->body (the caller releases it). */
+static int one_request_ct(struct bench *b, struct http_client *c, const char *method,
+			  const char *target, const char *ctype, const char *body, struct one *o)
 {
-	const struct http_header ct = { "Content-Type", "application/json" };
+	const struct http_header ct = { "Content-Type", ctype };
 	struct http_client_request q = { .method = method, .target = target, .body = body,
 					 .body_len = body ? strlen(body) : 0, .headers = &ct,
 					 .nheaders = body ? 1 : 0, .timeout_ms = 30000,
@@ -493,6 +519,13 @@ static int one_request(struct bench *b, struct http_client *c, const char *metho
 	while (!o->done)
 		uv_run(&b->loop, UV_RUN_ONCE);
 	return o->err ? 0 : o->status;
+}
+
+/* one_request_ct with a JSON body, or none. */
+static int one_request(struct bench *b, struct http_client *c, const char *method, const char *target,
+		       const char *body, struct one *o)
+{
+	return one_request_ct(b, c, method, target, "application/json", body, o);
 }
 
 /* Creates a namespace (201, or 409 if it exists). Returns 0 or -1. */
@@ -872,6 +905,351 @@ static void read_phases(struct bench *b)
 	lat_release(&l.lat);
 }
 
+/* ---- patch throughput ---- */
+
+#define KB_PATCH_NS "kbench-patch"
+#define KB_PATCH_OBJECTS 4        /* Deployments: one per connection of the widest load */
+#define KB_PATCH_URL "/apis/apps/v1/namespaces/" KB_PATCH_NS "/deployments"
+#define KB_IMAGE "registry.example/kbench/web:1."   /* + the write's sequence number */
+#define KB_IMAGE_MARK "@KBENCH-IMAGE@"
+
+enum patch_kind { PK_PUT, PK_SMP, PK_MERGE, PK_JSON, PK_APPLY, PK_N };
+
+static const struct patch_def {
+	const char *figure;           /* the row's name, before ", N conns" */
+	const char *what;             /* for messages */
+	const char *method, *content_type, *query;
+} patch_defs[PK_N] = {
+	[PK_PUT] = { "PUT Deployment", "PUT", "PUT", "application/json", "" },
+	[PK_SMP] = { "PATCH strategic (image)", "PATCH (strategic merge)", "PATCH",
+		     "application/strategic-merge-patch+json", "" },
+	[PK_MERGE] = { "PATCH merge (replicas)", "PATCH (merge)", "PATCH", "application/merge-patch+json", "" },
+	[PK_JSON] = { "PATCH JSON (annotation)", "PATCH (JSON patch)", "PATCH", "application/json-patch+json", "" },
+	[PK_APPLY] = { "apply, force (image)", "PATCH (apply)", "PATCH", "application/apply-patch+yaml",
+		       "?fieldManager=kbench&force=true" },
+};
+
+/* One Deployment of the patch phases; only one chain works on it at a time. */
+struct ptarget {
+	char name[32];
+	int seq;                      /* writes sent so far: the last image tag and annotation */
+	int replicas;                 /* spec.replicas as last written */
+	int want_replicas;            /* spec.replicas the write in flight sets */
+	char rv[32];                  /* resourceVersion of the last answer */
+	char *put_head, *put_tail;    /* PUT: the object as read, without its resourceVersion,
+					 split around the first container's image (owned) */
+};
+
+struct pbench {
+	struct bench *b;
+	enum patch_kind kind;         /* of the load running */
+	size_t sent_len, stored_len;  /* the manifest's size, the object's as read back */
+	struct ptarget t[KB_PATCH_OBJECTS];
+};
+
+/* A Deployment as a user would write it: two containers with args, env, ports, resources,
+ * probes and mounts (~3 KB of JSON), into out (reset first). image is the first container's.
+ * The annotation kbench/seq is what the JSON patches replace. */
+static void deployment_json(struct buf *out, const char *name, const char *image)
+{
+	buf_reset(out);
+	buf_addf(out,
+		 "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"%s\","
+		 "\"labels\":{\"app.kubernetes.io/name\":\"web\",\"app.kubernetes.io/part-of\":\"kbench\","
+		 "\"tier\":\"frontend\"},\"annotations\":{\"kbench/seq\":\"0\",\"team\":\"platform\"}},"
+		 "\"spec\":{\"replicas\":2,\"revisionHistoryLimit\":5,\"progressDeadlineSeconds\":300,"
+		 "\"selector\":{\"matchLabels\":{\"app.kubernetes.io/name\":\"web\",\"tier\":\"frontend\"}},"
+		 "\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxSurge\":\"25%%\","
+		 "\"maxUnavailable\":0}},"
+		 "\"template\":{\"metadata\":{\"labels\":{\"app.kubernetes.io/name\":\"web\",\"tier\":\"frontend\"},"
+		 "\"annotations\":{\"prometheus.io/scrape\":\"true\",\"prometheus.io/port\":\"9090\"}},"
+		 "\"spec\":{\"terminationGracePeriodSeconds\":45,"
+		 "\"securityContext\":{\"runAsNonRoot\":true,\"runAsUser\":10001,\"fsGroup\":10001},"
+		 "\"containers\":[{\"name\":\"web\",\"image\":\"%s\",\"imagePullPolicy\":\"IfNotPresent\","
+		 "\"args\":[\"--listen=:8080\",\"--metrics=:9090\",\"--config=/etc/web/config.yaml\"],"
+		 "\"ports\":[{\"name\":\"http\",\"containerPort\":8080,\"protocol\":\"TCP\"},"
+		 "{\"name\":\"metrics\",\"containerPort\":9090,\"protocol\":\"TCP\"}],"
+		 "\"env\":[{\"name\":\"LOG_LEVEL\",\"value\":\"info\"},{\"name\":\"CACHE_SIZE_MB\",\"value\":\"256\"},"
+		 "{\"name\":\"UPSTREAM_URL\",\"value\":\"http://api.backend.svc.cluster.local:8080\"},"
+		 "{\"name\":\"POD_NAME\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.name\"}}},"
+		 "{\"name\":\"POD_IP\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"status.podIP\"}}},"
+		 "{\"name\":\"MEMORY_LIMIT\",\"valueFrom\":{\"resourceFieldRef\":{\"resource\":\"limits.memory\"}}}],"
+		 "\"resources\":{\"requests\":{\"cpu\":\"250m\",\"memory\":\"256Mi\"},"
+		 "\"limits\":{\"cpu\":\"1\",\"memory\":\"512Mi\"}},"
+		 "\"readinessProbe\":{\"httpGet\":{\"path\":\"/readyz\",\"port\":\"http\"},\"initialDelaySeconds\":5,"
+		 "\"periodSeconds\":5,\"failureThreshold\":3},"
+		 "\"livenessProbe\":{\"httpGet\":{\"path\":\"/healthz\",\"port\":\"http\"},\"initialDelaySeconds\":15,"
+		 "\"periodSeconds\":10,\"timeoutSeconds\":2},"
+		 "\"volumeMounts\":[{\"name\":\"config\",\"mountPath\":\"/etc/web\",\"readOnly\":true},"
+		 "{\"name\":\"cache\",\"mountPath\":\"/var/cache/web\"},{\"name\":\"logs\",\"mountPath\":\"/var/log/web\"}]},"
+		 "{\"name\":\"sidecar\",\"image\":\"registry.example/kbench/log-shipper:2.4.1\","
+		 "\"args\":[\"--input=/var/log/web\",\"--output=http://logs.observability.svc:9880\"],"
+		 "\"ports\":[{\"name\":\"ship-metrics\",\"containerPort\":2020,\"protocol\":\"TCP\"}],"
+		 "\"env\":[{\"name\":\"SHIPPER_BUFFER\",\"value\":\"64MB\"},"
+		 "{\"name\":\"NODE_NAME\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"spec.nodeName\"}}}],"
+		 "\"resources\":{\"requests\":{\"cpu\":\"50m\",\"memory\":\"64Mi\"},"
+		 "\"limits\":{\"cpu\":\"200m\",\"memory\":\"128Mi\"}},"
+		 "\"readinessProbe\":{\"tcpSocket\":{\"port\":2020},\"periodSeconds\":10},"
+		 "\"livenessProbe\":{\"exec\":{\"command\":[\"/bin/shipper\",\"health\"]},\"periodSeconds\":30},"
+		 "\"volumeMounts\":[{\"name\":\"logs\",\"mountPath\":\"/var/log/web\",\"readOnly\":true}]}],"
+		 "\"volumes\":[{\"name\":\"config\",\"configMap\":{\"name\":\"web-config\"}},"
+		 "{\"name\":\"cache\",\"emptyDir\":{\"sizeLimit\":\"1Gi\"}},{\"name\":\"logs\",\"emptyDir\":{}}]}}}}",
+		 name, image);
+}
+
+/* The first "resourceVersion" of a JSON body (the object's own) into rv; "" when none. */
+static void body_rv(const char *body, size_t len, char *rv, size_t size)
+{
+	static const char key[] = "\"resourceVersion\":\"";
+	const char *p = memmem(body, len, key, sizeof(key) - 1), *e;
+	rv[0] = 0;
+	if (!p)
+		return;
+	p += sizeof(key) - 1;
+	e = memchr(p, '"', len - (size_t)(p - body));
+	if (e && (size_t)(e - p) < size)
+		snprintf(rv, size, "%.*s", (int)(e - p), p);
+}
+
+/* The load's make hook: the next write of the chain's Deployment, changing it (a new image tag,
+ * the other replica count, a new annotation value). */
+static void patch_make(struct chain *ch, struct http_client_request *q)
+{
+	struct pbench *p = ch->l->arg;
+	struct ptarget *t = &p->t[ch->i];
+	const struct patch_def *d = &patch_defs[p->kind];
+	char image[96];
+	int s = ++t->seq;
+	snprintf(image, sizeof(image), KB_IMAGE "%d", s);
+	buf_reset(&ch->body);
+	switch (p->kind) {
+	case PK_PUT:
+		buf_adds(&ch->body, t->put_head);
+		buf_adds(&ch->body, image);
+		buf_adds(&ch->body, t->put_tail);
+		break;
+	case PK_SMP: /* what `kubectl set image deployment/NAME web=IMAGE` sends */
+		buf_addf(&ch->body, "{\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":"
+				    "[{\"name\":\"web\"},{\"name\":\"sidecar\"}],\"containers\":"
+				    "[{\"image\":\"%s\",\"name\":\"web\"}]}}}}", image);
+		break;
+	case PK_MERGE:
+		t->want_replicas = t->replicas == 2 ? 3 : 2;
+		buf_addf(&ch->body, "{\"spec\":{\"replicas\":%d}}", t->want_replicas);
+		break;
+	case PK_JSON:
+		buf_addf(&ch->body, "[{\"op\":\"replace\",\"path\":\"/metadata/annotations/kbench~1seq\","
+				    "\"value\":\"%d\"}]", s);
+		break;
+	case PK_APPLY: /* what `kubectl apply --server-side --force-conflicts` sends, as JSON */
+		deployment_json(&ch->body, t->name, image);
+		t->want_replicas = 2;
+		break;
+	case PK_N:
+		abort();
+	}
+	snprintf(ch->target, sizeof(ch->target), KB_PATCH_URL "/%s%s", t->name, d->query);
+	ch->hdr.name = "Content-Type";
+	ch->hdr.value = d->content_type;
+	q->method = d->method;
+	q->target = ch->target;
+	q->headers = &ch->hdr;
+	q->nheaders = 1;
+	q->body = ch->body.data;
+	q->body_len = ch->body.len;
+}
+
+/* The load's check hook: the answer must carry the change and a new resourceVersion (the
+ * server skips a write that changes nothing, without touching the disk). */
+static int patch_check(struct chain *ch, const struct http_client_response *resp, struct buf *why)
+{
+	struct pbench *p = ch->l->arg;
+	struct ptarget *t = &p->t[ch->i];
+	char want[128], rv[32];
+	const char *at = NULL;
+	if (p->kind == PK_MERGE)
+		snprintf(want, sizeof(want), "\"replicas\":%d", t->want_replicas);
+	else if (p->kind == PK_JSON)
+		snprintf(want, sizeof(want), "\"kbench/seq\":\"%d\"", t->seq);
+	else
+		snprintf(want, sizeof(want), "\"image\":\"" KB_IMAGE "%d\"", t->seq);
+	at = memmem(resp->body, resp->body_len, want, strlen(want));
+	if (!at || (p->kind == PK_MERGE && at[strlen(want)] != ',' && at[strlen(want)] != '}')) {
+		buf_addf(why, "the answer lacks %s", want);
+		return -1;
+	}
+	body_rv(resp->body, resp->body_len, rv, sizeof(rv));
+	if (!*rv || !strcmp(rv, t->rv)) {
+		buf_addf(why, "the resourceVersion did not change (%s -> %s): the write was skipped", t->rv,
+			 rv);
+		return -1;
+	}
+	snprintf(t->rv, sizeof(t->rv), "%s", rv);
+	if (p->kind == PK_MERGE || p->kind == PK_APPLY)
+		t->replicas = t->want_replicas;
+	return 0;
+}
+
+/* Creates the Deployments by server-side apply (fieldManager=kbench), as `kubectl apply
+ * --server-side` does. Then every write below meets the same kind of object: its managedFields
+ * hold an Apply entry and, from the first write on, an Update entry. (Created with POST, an
+ * object would gain its Apply entry only in the apply load, and grow from 7.4 to 10.3 KB: the
+ * PUTs after that load would write a bigger object than the PUTs before it.) Returns 0 or -1. */
+static int patch_create(struct pbench *p, struct http_client *c)
+{
+	struct buf body = BUF_INIT;
+	struct one o;
+	char target[160];
+	int r = 0;
+	for (int i = 0; i < KB_PATCH_OBJECTS && r == 0; i++) {
+		struct ptarget *t = &p->t[i];
+		snprintf(t->name, sizeof(t->name), "web-%d", i);
+		snprintf(target, sizeof(target), KB_PATCH_URL "/%s%s", t->name, patch_defs[PK_APPLY].query);
+		deployment_json(&body, t->name, KB_IMAGE "0");
+		p->sent_len = body.len;
+		int st = one_request_ct(p->b, c, "PATCH", target, patch_defs[PK_APPLY].content_type, body.data, &o);
+		body_rv(o.body.data ? o.body.data : "", o.body.len, t->rv, sizeof(t->rv));
+		t->replicas = 2;
+		if (st != 201 || !*t->rv) {
+			fail(p->b, "creating Deployment %s: status %d: %.300s", t->name, st, buf_str(&o.body));
+			r = -1;
+		}
+		buf_release(&o.body);
+	}
+	buf_release(&body);
+	return r;
+}
+
+/* Reads the first n Deployments for a PUT load: each PUT sends the object as read, without
+ * its resourceVersion (an unconditional update), with a new image. Returns 0 or -1. */
+static int patch_read(struct pbench *p, struct http_client *c, int n)
+{
+	char target[128];
+	int r = 0;
+	for (int i = 0; i < n && r == 0; i++) {
+		struct ptarget *t = &p->t[i];
+		struct one o;
+		snprintf(target, sizeof(target), KB_PATCH_URL "/%s", t->name);
+		int st = one_request(p->b, c, "GET", target, NULL, &o);
+		cJSON *j = st == 200 ? json_parse(o.body.data, o.body.len, NULL) : NULL;
+		cJSON *ctr = cJSON_GetArrayItem(json_getv(j, "spec", "template", "spec", "containers", NULL), 0);
+		char *s = NULL, *mark = NULL;
+		if (ctr) {
+			p->stored_len = o.body.len;
+			json_del(json_obj(j, "metadata"), "resourceVersion");
+			json_set_str(ctr, "image", KB_IMAGE_MARK);
+			s = json_print_str(j);
+			mark = strstr(s, KB_IMAGE_MARK);
+		}
+		if (mark) {
+			free(t->put_head);
+			free(t->put_tail);
+			t->put_head = xstrndup(s, (size_t)(mark - s));
+			t->put_tail = xstrdup(mark + strlen(KB_IMAGE_MARK));
+		} else {
+			fail(p->b, "GET %s: status %d: %.200s", target, st, buf_str(&o.body));
+			r = -1;
+		}
+		free(s);
+		cJSON_Delete(j);
+		buf_release(&o.body);
+	}
+	return r;
+}
+
+/* Runs one write load of the given kind on conns connections, chain i on Deployment i. */
+static double patch_load(struct pbench *p, struct load *l, enum patch_kind kind, int conns)
+{
+	memset(l, 0, sizeof(*l));
+	p->kind = kind;
+	l->kind = LOAD_CUSTOM;
+	l->what = patch_defs[kind].what;
+	l->target = KB_PATCH_URL;
+	l->expect = 200;
+	l->make = patch_make;
+	l->check = patch_check;
+	l->arg = p;
+	load_run(p->b, l, conns, p->b->secs);
+	return load_rate(l);
+}
+
+/* Adds the requests, latencies and server CPU of from to into (from is left as it was). */
+static void load_merge(struct load *into, const struct load *from)
+{
+	for (size_t i = 0; i < from->lat.n; i++)
+		lat_add(&into->lat, from->lat.v[i]);
+	into->ok += from->ok;
+	into->loop_cpu += from->loop_cpu;
+	into->proc_cpu += from->proc_cpu;
+}
+
+/* The server CPU row of a patch load, against the PUTs'; the ratio is of the loop's CPU. */
+static void patch_cpu_row(const struct load *l, const struct load *put)
+{
+	char v[64], base[64];
+	if (!l->ok || !put->ok)
+		return;
+	double loop = (double)l->loop_cpu / 1e3 / (double)l->ok;
+	double put_loop = (double)put->loop_cpu / 1e3 / (double)put->ok;
+	snprintf(v, sizeof(v), "%.0f us (loop %.0f us)", (double)l->proc_cpu / 1e3 / (double)l->ok, loop);
+	snprintf(base, sizeof(base), "PUT %.0f us (loop %.0f us)", (double)put->proc_cpu / 1e3 / (double)put->ok,
+		 put_loop);
+	row("  server CPU per request", v, base, put_loop > 0 ? loop / put_loop : -1, NULL);
+}
+
+/* With conns connections: PUT, the four patches, PUT again; the PUTs' mean is the baseline
+ * (before and after, as the disk's speed drifts). Prints the rows. */
+static void patch_round(struct pbench *p, struct http_client *c, int conns)
+{
+	struct load l[PK_N + 1];
+	double rate[PK_N + 1] = { 0 };
+	char fig[64], v[64], base[64];
+	const char *cs = conns == 1 ? "conn" : "conns";
+	memset(l, 0, sizeof(l));
+	if (patch_read(p, c, conns) == 0)
+		rate[0] = patch_load(p, &l[0], PK_PUT, conns);
+	for (int k = PK_SMP; k < PK_N; k++)
+		rate[k] = patch_load(p, &l[k], (enum patch_kind)k, conns);
+	if (patch_read(p, c, conns) == 0)
+		rate[PK_N] = patch_load(p, &l[PK_N], PK_PUT, conns);
+	double put = (rate[0] + rate[PK_N]) / 2;
+	load_merge(&l[0], &l[PK_N]);
+	snprintf(fig, sizeof(fig), "PUT Deployment, %d %s (baseline)", conns, cs);
+	snprintf(v, sizeof(v), "%.0f + %.0f /s", rate[0], rate[PK_N]);
+	snprintf(base, sizeof(base), "before + after: mean %.0f /s", put);
+	row(fig, v, base, -1, NULL);
+	snprintf(v, sizeof(v), "%.2f / %.2f ms", lat_pct(&l[0].lat, 50), lat_pct(&l[0].lat, 99));
+	row("  latency p50 / p99", v, "", -1, NULL);
+	cpu_row(&l[0]);
+	for (int k = PK_SMP; k < PK_N; k++) {
+		snprintf(fig, sizeof(fig), "%s, %d %s", patch_defs[k].figure, conns, cs);
+		rate_rows(fig, rate[k], "PUT", put, &l[k].lat, &l[0].lat, NULL);
+		patch_cpu_row(&l[k], &l[0]);
+	}
+	for (int k = 0; k <= PK_N; k++)
+		lat_release(&l[k].lat);
+}
+
+static void patch_phases(struct bench *b)
+{
+	struct pbench p;
+	struct http_client *c = bench_client(b, 1);
+	char v[64];
+	memset(&p, 0, sizeof(p));
+	p.b = b;
+	if (make_namespace(b, c, KB_PATCH_NS) == 0 && patch_create(&p, c) == 0 && patch_read(&p, c, 1) == 0) {
+		snprintf(v, sizeof(v), "%.1f KB / %.1f KB", (double)p.sent_len / 1000, (double)p.stored_len / 1000);
+		row("Deployment: manifest / stored", v, "JSON, stored as read back", -1, NULL);
+		patch_round(&p, c, 1);
+		patch_round(&p, c, KB_PATCH_OBJECTS);
+	}
+	bench_client_close(b, c);
+	for (int i = 0; i < KB_PATCH_OBJECTS; i++) {
+		free(p.t[i].put_head);
+		free(p.t[i].put_tail);
+	}
+}
+
 static void run_all(struct bench *b)
 {
 	long idle = 0;
@@ -887,6 +1265,8 @@ static void run_all(struct bench *b)
 		write_phases(b, idle);
 	if (strstr(b->phases, "read"))
 		read_phases(b);
+	if (strstr(b->phases, "patch"))
+		patch_phases(b);
 	if (strstr(b->phases, "watch")) {
 		watch_phase(b, 1, b->events * 2, 0);
 		watch_phase(b, b->watchers, b->events, idle);
@@ -949,7 +1329,7 @@ static int free_port(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: kbench port | kbench wait|run --port P --tls DIR [--pid PID --dir DIR] [--secs S] "
-			"[--watchers N] [--events N] [--phases write,read,watch]\n");
+			"[--watchers N] [--events N] [--phases write,read,patch,watch]\n");
 	exit(2);
 }
 
@@ -962,7 +1342,7 @@ int main(int argc, char **argv)
 		{ "events", required_argument, NULL, 'e' }, { "phases", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bench b = { .secs = 3, .watchers = 1000, .events = 100, .phases = "write,read,watch" };
+	struct bench b = { .secs = 3, .watchers = 1000, .events = 100, .phases = "write,read,patch,watch" };
 	const char *tls = NULL;
 	int ch;
 	if (argc < 2)
