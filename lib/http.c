@@ -94,15 +94,13 @@ static int http__hex(char c)
 	return -1;
 }
 
-/* Decodes a query component like Go's url.QueryUnescape ('+' is a space) into out (reset
- * first). Returns 0, or -1 on a malformed escape. */
-static int http__unescape(const char *s, size_t n, struct buf *out)
+int http_unescape(const char *s, size_t n, int plus_is_space, struct buf *out)
 {
 	buf_reset(out);
 	buf_grow(out, n);
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
-		if (ch == '+') {
+		if (ch == '+' && plus_is_space) {
 			ch = ' ';
 		} else if (ch == '%') {
 			if (i + 2 >= n)
@@ -132,12 +130,12 @@ int http_query(const struct http_request *req, const char *name, struct buf *out
 		if (n == 0 || memchr(pair, ';', n))
 			continue;
 		size_t klen = eq ? (size_t)(eq - pair) : n;
-		if (http__unescape(pair, klen, &key) < 0 || strcmp(buf_str(&key), name) != 0)
+		if (http_unescape(pair, klen, 1, &key) < 0 || strcmp(buf_str(&key), name) != 0)
 			continue;
 		if (!eq) {
 			buf_reset(out);
 			found = 1;
-		} else if (http__unescape(eq + 1, n - klen - 1, out) == 0) {
+		} else if (http_unescape(eq + 1, n - klen - 1, 1, out) == 0) {
 			found = 1;
 		}
 	}

@@ -112,6 +112,11 @@ const char *http_header(const struct http_request *req, const char *name);
  * present (even with an empty value), 0 if absent. */
 int http_query(const struct http_request *req, const char *name, struct buf *out);
 
+/* Percent-decodes n bytes of s into out (reset first), like Go's url.QueryUnescape when
+ * plus_is_space ('+' is a space) or url.PathUnescape otherwise. Returns 0, or -1 on a malformed
+ * escape. */
+int http_unescape(const char *s, size_t n, int plus_is_space, struct buf *out);
+
 /* Sends a complete response and finishes the request. extra headers may be NULL; one with a
  * line break in its name or value is dropped (and logged). 1xx, 204 and 304 responses carry
  * no Content-Length and no body; a HEAD response carries the length but no body. */

@@ -55,16 +55,6 @@ static int serve_health(struct server *srv, struct http_request *h)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void free_parts(char **parts, int n)
 {
@@ -72,7 +62,8 @@ static void free_parts(char **parts, int n)
 		free(parts[i]);
 }
 
-/* Splits path into at most MAX_PARTS percent-decoded segments. Returns the count, or -1. */
+/* Splits path into at most MAX_PARTS percent-decoded segments. Returns the count, or -1 (too
+ * many segments, or a malformed escape). */
 static int split_path(const char *path, char **parts)
 {
 	int n = 0;
@@ -87,13 +78,10 @@ static int split_path(const char *path, char **parts)
 			return -1;
 		}
 		struct buf seg = BUF_INIT;
-		for (size_t i = 0; i < len; i++) {
-			if (p[i] == '%' && i + 2 < len && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
-				buf_addch(&seg, (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2])));
-				i += 2;
-			} else {
-				buf_addch(&seg, p[i]);
-			}
+		if (http_unescape(p, len, 0, &seg) < 0) {
+			buf_release(&seg);
+			free_parts(parts, n);
+			return -1;
 		}
 		parts[n++] = buf_detach(&seg, NULL);
 		p += len;
