@@ -186,6 +186,9 @@ static cJSON *element_key(const char *keys, const cJSON *item, struct buf *err)
 		comma = strchr(k, ',');
 		char *name = comma ? xstrndup(k, (size_t)(comma - k)) : xstrdup(k);
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, name);
+		/* A null key field counts as omitted: the typed object would not hold it. */
+		if (cJSON_IsNull(v))
+			v = NULL;
 		cJSON *c = v ? cJSON_Duplicate(v, 1) : !strcmp(name, "protocol") ? cJSON_CreateString("TCP") : NULL;
 		if (!c) {
 			if (err)
