@@ -236,6 +236,7 @@ struct server {
 	struct api_watch *watches; /* open watches, for shutdown */
 	int inflight_writes;     /* mutating requests being served */
 	struct ctrl_namespace *ctrl_ns;
+	struct ctrl_mgr *ctrl;   /* informers, queues, leader election (ctrl.c) */
 	struct svc_alloc *svc_alloc;
 	struct pki_key *sa_key;  /* signs and checks service-account tokens */
 	int stopping;
@@ -432,6 +433,10 @@ void svc_alloc_done(struct svc_grant *g);
 int svc_alloc_first_ip(const struct svc_alloc *a, char *out, size_t len);
 
 /* ---- controllers ----------------------------------------------------------------------- */
+
+struct ctrl_mgr;
+/* Starts every controller and the scheduler (controllers.c); the ctrl_start_fn of the manager. */
+void controllers_start(struct ctrl_mgr *m, void *data);
 
 struct ctrl_namespace;
 /* Starts the namespace controller (ctrl_namespace.c). */

@@ -73,6 +73,15 @@ void *obj_index(const char *key, const char *value, size_t len)
 	const char *ns = json_strv(obj, "metadata", "namespace", NULL);
 	add_pair(&a->fields, &a->nfields, xstrdup("metadata.name"), xstrdup(name ? name : ""));
 	add_pair(&a->fields, &a->nfields, xstrdup("metadata.namespace"), xstrdup(ns ? ns : ""));
+	/* Internal fields (not selectable through the API): the uid and the controller owner's uid,
+	 * for the controllers' owner index. */
+	const char *uid = json_strv(obj, "metadata", "uid", NULL), *owner = NULL;
+	const cJSON *o;
+	cJSON_ArrayForEach(o, json_getv(obj, "metadata", "ownerReferences", NULL))
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "controller")))
+			owner = json_str(o, "uid");
+	add_pair(&a->fields, &a->nfields, xstrdup("x.uid"), xstrdup(uid ? uid : ""));
+	add_pair(&a->fields, &a->nfields, xstrdup("x.owner"), xstrdup(owner ? owner : ""));
 	for (const char *const *f = k ? k->fields : NULL; f && *f; f++) {
 		char *v = field_value(obj, *f);
 		/* Upstream's field sets render absent strings as "" so "!=" and "=" work on them. */

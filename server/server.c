@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 #include "lib/pki.h"
+#include "server/ctrl.h"
 #include "lib/version.h"
 
 #include <errno.h>
@@ -47,6 +48,7 @@ static void server_stop(struct server *srv)
 	uv_close((uv_handle_t *)&srv->trim, NULL);
 	watch_close_all(srv);
 	ctrl_namespace_stop(srv->ctrl_ns);
+	ctrl_mgr_stop(srv->ctrl);
 	http_server_close(srv->http, http_closed, srv);
 }
 
@@ -163,6 +165,7 @@ int server_run(const struct server_config *cfg)
 	srv.svc_alloc = svc_alloc_start(&srv);
 	bootstrap_objects(&srv);
 	srv.ctrl_ns = ctrl_namespace_start(&srv);
+	srv.ctrl = ctrl_mgr_start(&srv, controllers_start, NULL);
 	start_signals(&srv);
 	if (!cfg->disable_agent)
 		log_warn("the embedded agent is not available yet: running the control plane only");
