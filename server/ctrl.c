@@ -357,6 +357,7 @@ static void arm_later(struct workqueue *q)
 	if (q->stopped || !q->delayed)
 		return;
 	uint64_t now = now_ms();
+	uv_update_time(q->m->srv->loop); /* the timer counts from now, not the loop's cached time */
 	uv_timer_start(&q->later, q->later.timer_cb, q->delayed->due > now ? q->delayed->due - now : 0, 0);
 }
 
@@ -648,7 +649,8 @@ static void lease_answered(int code, const char *body, size_t len, void *data)
 	if (code >= 200 && code < 300 && !m->leading) {
 		m->leading = 1;
 		log_info("controllers: this server leads (Lease kube-system/kube-controller-manager)");
-		m->on_leading(m, m->data);
+		if (m->on_leading)
+			m->on_leading(m, m->data);
 	} else if (code == 409 && m->leading) {
 		log_warn("controllers: lost the lease");
 	} else if (code >= 300 && !m->leading) {
