@@ -19,15 +19,17 @@ LLHTTP_H := /usr/share/include/llhttp
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
-CPPFLAGS := -std=gnu11 -D_GNU_SOURCE -I. -I$(LLHTTP_H)
+CPPFLAGS := -std=gnu11 -D_GNU_SOURCE -I. -I$(LLHTTP_H) -I/usr/include/libnl3
 # lib/ is not on the include path (lib/yaml.h would shadow libyaml's <yaml.h>); code includes
 # "lib/x.h". Unit tests may include lib headers by their short names.
 $(BUILD)/obj/tests/%.o: CPPFLAGS += -Ilib
-LIBS     := -luv -lmbedtls -lmbedx509 -lmbedcrypto -lsqlite3 -lcjson -lyaml -lpthread -lm
+LIBS     := -luv -lmbedtls -lmbedx509 -lmbedcrypto -lsqlite3 -lcjson -lyaml -larchive -lz \
+            -lnl-route-3 -lnl-3 -lnftnl -lmnl -lpthread -lm
 
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRCS     := $(wildcard lib/*.c) $(wildcard sqlite/*.c) $(wildcard server/*.c)
+SRCS     := $(wildcard lib/*.c) $(wildcard sqlite/*.c) $(wildcard server/*.c) $(wildcard cri/*.c) \
+            $(wildcard agent/*.c) $(wildcard netfilter/*.c)
 OBJS     := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LLOBJS   := $(BUILD)/obj/llhttp/api.o $(BUILD)/obj/llhttp/http.o $(BUILD)/obj/llhttp/llhttp.o
 UNIT     := $(wildcard tests/unit/test-*.c)

@@ -4,12 +4,15 @@
 set -eu
 
 BUILD="gcc make pkg-config libc6-dev libuv1-dev libmbedtls-dev libsqlite3-dev libcjson-dev
-       node-llhttp libyaml-dev"
+       node-llhttp libyaml-dev libarchive-dev zlib1g-dev libnl-3-dev libnl-route-3-dev
+       libnftnl-dev libmnl-dev"
+# runc, mount and iproute2 are run by the agent; the rest are for tests and the test image.
+RUN="runc ca-certificates iproute2 mount nftables"
 TEST="clang libclang-rt-14-dev python3 python3-kubernetes python3-pytest python3-yaml
-      openssl curl procps sqlite3 git"
+      openssl curl procps sqlite3 git busybox-static docker-registry skopeo umoci"
 
 missing=""
-for p in $BUILD $TEST; do
+for p in $BUILD $RUN $TEST; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 
