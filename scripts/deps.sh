@@ -9,7 +9,8 @@ BUILD="gcc make pkg-config libc6-dev libuv1-dev libmbedtls-dev libsqlite3-dev li
 # runc, mount and iproute2 are run by the agent; the rest are for tests and the test image.
 RUN="runc ca-certificates iproute2 mount nftables"
 TEST="clang libclang-rt-14-dev python3 python3-kubernetes python3-pytest python3-yaml
-      openssl curl procps sqlite3 git busybox-static docker-registry skopeo umoci"
+      openssl curl procps sqlite3 git busybox-static docker-registry skopeo umoci
+      python3-cryptography"
 
 missing=""
 for p in $BUILD $RUN $TEST; do
