@@ -14,6 +14,11 @@ enum cmd_flags {
 
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+/* The agent's commands (agent/, cri/). */
+int cmd_agent(int argc, char **argv);
+int cmd_images(int argc, char **argv);
+int cmd_shim(int argc, char **argv);
+int cmd_runtime(int argc, char **argv);
 
 static const struct {
 	const char *name;
@@ -22,8 +27,12 @@ static const struct {
 	const char *summary;
 } cmds[] = {
 	{ "server", cmd_server, CMD_IGNORE_SIGPIPE, "Run the control plane (API server and datastore)" },
+	{ "agent", cmd_agent, CMD_IGNORE_SIGPIPE, "Run a node: join a cluster with a token and run its pods" },
+	{ "images", cmd_images, 0, "Manage the node's image store: import, list, rm" },
 	{ "version", cmd_version, 0, "Print the version of kube and of the libraries it uses" },
 	{ "help", cmd_help, 0, "Show this help" },
+	{ "shim", cmd_shim, 0, NULL },       /* the per-container shim (started by the runtime) */
+	{ "runtime", cmd_runtime, 0, NULL }, /* test and debug front end of the runtime */
 };
 
 static int cmd_help(int argc, char **argv)
@@ -32,7 +41,8 @@ static int cmd_help(int argc, char **argv)
 	(void)argv;
 	printf("kube - a small, compatible Kubernetes distribution\n\nUsage:\n  kube COMMAND [flags]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		printf("  %-10s %s\n", cmds[i].name, cmds[i].summary);
+		if (cmds[i].summary)
+			printf("  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	printf("\nRun 'kube COMMAND --help' for the flags of a command.\n");
 	return 0;
 }

@@ -3,11 +3,15 @@
  *   - ServiceAccount: a pod without spec.serviceAccountName runs as "default";
  *   - DefaultTolerationSeconds: a pod tolerates node.kubernetes.io/not-ready and
  *     node.kubernetes.io/unreachable (NoExecute) for 300 s unless it says otherwise;
- *   - Priority: a pod without a priority class gets priority 0 and PreemptLowerPriority.
+ *   - Priority: a pod gets spec.priority and spec.preemptionPolicy from its PriorityClass (or the
+ *     global default class; 0 and PreemptLowerPriority without one), and PriorityClasses are
+ *     checked for a second global default and for deletes of the system classes
+ *     (sched_priority.c).
  * NamespaceLifecycle (no new content in a terminating or missing namespace) is in api.c, where
  * the namespace is looked up. TODO(issue 4): ServiceAccount's token volume (projected tokens).
  */
 #include "internal.h"
+#include "server/sched.h"
 
 #include <string.h>
 
@@ -42,10 +46,15 @@ static void default_toleration(cJSON *spec, const char *key)
 	cJSON_AddItemToArray(tol, t);
 }
 
-void admission_create(struct api_req *req, cJSON *obj)
+static int is_priority_class(const struct api_req *req)
+{
+	return !strcmp(req->kind->group, "scheduling.k8s.io") && !strcmp(req->kind->kind, "PriorityClass");
+}
+
+int admission_create(struct api_req *req, cJSON *obj)
 {
 	if (strcmp(req->kind->group, "") || strcmp(req->kind->kind, "Pod"))
-		return;
+		return 0;
 	cJSON *spec = json_obj_force(obj, "spec");
 	const char *sa = json_str(spec, "serviceAccountName");
 	if (!sa || !*sa)
@@ -53,8 +62,15 @@ void admission_create(struct api_req *req, cJSON *obj)
 	json_set_str(spec, "serviceAccount", json_str(spec, "serviceAccountName"));
 	default_toleration(spec, "node.kubernetes.io/not-ready");
 	default_toleration(spec, "node.kubernetes.io/unreachable");
-	if (!json_str(spec, "priorityClassName") && !cJSON_GetObjectItemCaseSensitive(spec, "priority"))
-		json_set_int(spec, "priority", 0);
-	if (!json_str(spec, "preemptionPolicy"))
-		json_set_str(spec, "preemptionPolicy", "PreemptLowerPriority");
+	return priority_admit_pod(req, obj);
+}
+
+int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old)
+{
+	return is_priority_class(req) ? priority_admit_class(req, obj, old) : 0;
+}
+
+int admission_delete(struct api_req *req)
+{
+	return is_priority_class(req) ? priority_check_delete(req) : 0;
 }

@@ -22,6 +22,7 @@
 #include "server/schema.h"
 #include "server/smp.h"
 #include "server/apply.h"
+#include "server/sched.h"
 
 #define MAX_ATTEMPTS 16
 
@@ -650,10 +651,11 @@ static void create_object(struct api_req *req)
 		generate_name(meta);
 	prepare_create(req, req->obj, meta);
 	default_and_prepare(req, req->obj, NULL);
-	admission_create(req, req->obj);
+	int admitted = admission_create(req, req->obj);
 	if (!req->is_apply)
 		track_fields(req, NULL, req->obj);
-	if (!namespace_usable(req) || validate(req, req->obj, NULL) < 0 || service_allocate(req, req->obj, NULL) < 0)
+	if (!namespace_usable(req) || admitted < 0 || validate(req, req->obj, NULL) < 0 ||
+	    admission_validate(req, req->obj, NULL) < 0 || service_allocate(req, req->obj, NULL) < 0)
 		goto fail;
 	if (req->q.dry_run) {
 		api_reply_dry_run(req, 201, NULL);
@@ -682,14 +684,19 @@ void api_create(struct api_req *req)
 
 /* ---- update and patch -------------------------------------------------------------------- */
 
-/* Writes to /status change status alone, and writes to a namespace's /finalize change
- * spec.finalizers alone: everything else, metadata included (upstream's
- * ResetObjectMetaForStatus), comes from old; the client's resourceVersion stays a precondition. */
+/* Writes to /status change status, labels and annotations (upstream's built-in status
+ * strategies reset spec, not object metadata: the deployment controller records its revision
+ * annotation through /status), and writes to a namespace's /finalize change spec.finalizers
+ * alone: everything else comes from old; the client's resourceVersion stays a precondition. */
 static void keep_all_but_sub(struct api_req *req, cJSON *obj, const cJSON *old)
 {
+	static const char *const status_meta[] = { "labels", "annotations" };
 	int status = !strcmp(req->sub, "status");
 	cJSON *keep = status ? cJSON_DetachItemFromObjectCaseSensitive(obj, "status")
 			     : cJSON_DetachItemFromObjectCaseSensitive(json_obj(obj, "spec"), "finalizers");
+	cJSON *meta_keep[ARRAY_SIZE(status_meta)] = { NULL };
+	for (size_t i = 0; status && i < ARRAY_SIZE(status_meta); i++)
+		meta_keep[i] = cJSON_DetachItemFromObjectCaseSensitive(json_obj(obj, "metadata"), status_meta[i]);
 	char *rv = xstrdup(json_strv(obj, "metadata", "resourceVersion", NULL) ? json_strv(obj, "metadata", "resourceVersion", NULL) : "");
 	cJSON *child;
 	while ((child = obj->child))
@@ -703,6 +710,11 @@ static void keep_all_but_sub(struct api_req *req, cJSON *obj, const cJSON *old)
 	else
 		json_del(meta, "resourceVersion");
 	free(rv);
+	for (size_t i = 0; status && i < ARRAY_SIZE(status_meta); i++) {
+		json_del(meta, status_meta[i]);
+		if (meta_keep[i])
+			cJSON_AddItemToObject(meta, status_meta[i], meta_keep[i]);
+	}
 	if (status && keep)
 		cJSON_AddItemToObject(obj, "status", keep);
 	else if (!status)
@@ -793,7 +805,7 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 	bump_generation(req, req->obj, old);
 	if (!req->is_apply)
 		track_fields(req, old, req->obj);
-	if (validate(req, req->obj, old) < 0)
+	if (validate(req, req->obj, old) < 0 || admission_validate(req, req->obj, old) < 0)
 		goto fail;
 	if (unchanged(req->obj, old)) {
 		cJSON_Delete(old);
@@ -973,12 +985,28 @@ fail:
 	api_fail(req);
 }
 
+/* Does a patch body mention metadata.resourceVersion? (A JSON patch is a list of operations:
+ * any operation on /metadata/resourceVersion counts; a merge patch names the field.) */
+static int patch_names_rv(const cJSON *p)
+{
+	int named = 0;
+	const cJSON *op;
+	if (cJSON_IsArray(p)) {
+		cJSON_ArrayForEach(op, p)
+			named |= json_strv(op, "path", NULL) && !strcmp(json_strv(op, "path", NULL), "/metadata/resourceVersion");
+	} else {
+		named = json_getv(p, "metadata", "resourceVersion", NULL) != NULL;
+	}
+	return named;
+}
+
 /* Applies the request's patch to the current object; the result goes through the update path. */
 static void patch_attempt(struct api_req *req)
 {
 	char mt[96];
 	struct buf err = BUF_INIT;
 	struct store_kv *kv = api_lookup(req, req->name);
+	int rv_named = patch_names_rv(req->body);
 	if (req->is_apply) {
 		apply_attempt(req);
 		return;
@@ -1021,6 +1049,14 @@ static void patch_attempt(struct api_req *req)
 		   check_fields(req, doc, req->kind->api_version, req->kind->kind) < 0) {
 		cJSON_Delete(doc);
 		goto fail;
+	} else {
+		/* The current resourceVersion is a precondition only when the patch itself says it:
+		 * otherwise a conflicting write in between means patching again, as upstream does. */
+		char cur[24];
+		snprintf(cur, sizeof(cur), "%lld", (long long)kv->mod_rev);
+		const char *rv = json_strv(doc, "metadata", "resourceVersion", NULL);
+		if (rv && !strcmp(rv, cur) && !rv_named)
+			json_del(json_obj(doc, "metadata"), "resourceVersion");
 	}
 	req->obj = doc;
 	buf_release(&err);
@@ -1076,7 +1112,8 @@ fail:
 
 /* ---- pods/binding ------------------------------------------------------------------------ */
 
-/* POST pods/NAME/binding sets spec.nodeName of an unbound pod to the Binding's target. */
+/* POST pods/NAME/binding sets spec.nodeName of an unbound pod to the Binding's target, and its
+ * PodScheduled condition to True. */
 void api_binding(struct api_req *req)
 {
 	struct store_kv *kv;
@@ -1106,6 +1143,7 @@ void api_binding(struct api_req *req)
 		goto fail;
 	}
 	json_set_str(spec, "nodeName", node);
+	sched_set_condition(req->obj, "PodScheduled", "True", NULL, NULL);
 	struct buf key = BUF_INIT;
 	req->expect_rev = kv->mod_rev;
 	kind_key(req->kind, req->ns, req->name, &key);

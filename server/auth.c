@@ -8,7 +8,8 @@
  * Authorization: members of system:masters may do everything, as upstream's
  * AlwaysAllowGroups; every authenticated user may create self-reviews (upstream's
  * system:basic-user). Anything else is denied with upstream's Forbidden message.
- * TODO(issue 4): the Node authorizer for system:nodes; TODO(issue 7): RBAC.
+ * Nodes (group system:nodes, user system:node:NAME): a simplified form of upstream's Node
+ * authorizer plus its system:node role (node_allowed below). TODO(issue 7): RBAC.
  */
 #include "internal.h"
 
@@ -57,14 +58,56 @@ static int basic_user(const char *verb, const char *group, const char *resource)
 	       (!strcmp(group, "authentication.k8s.io") && !strcmp(resource, "selfsubjectreviews"));
 }
 
+static int is_read(const char *verb)
+{
+	return !strcmp(verb, "get") || !strcmp(verb, "list") || !strcmp(verb, "watch");
+}
+
+static int one_of(const char *s, const char *const *v)
+{
+	for (; *v; v++)
+		if (!strcmp(s, *v))
+			return 1;
+	return 0;
+}
+
+/* What a kubelet (system:node:NODE in system:nodes) may do: read nodes and write its own Node
+ * (create: any name, upstream's NodeRestriction checks more) and status; its Lease in
+ * kube-node-lease; read pods and write their status, delete them; events; read what pods use
+ * (configmaps, secrets, volume claims, services, endpoints, runtime classes) and request
+ * service-account tokens. Differs from upstream: reads of secrets, configmaps and pods are not
+ * limited to the pods bound to the node (upstream's graph). */
+static int node_allowed(const char *node, const char *verb, const char *group, const char *resource, const char *sub,
+			const char *ns, const char *name)
+{
+	static const char *const writes[] = { "create", "update", "patch", NULL };
+	static const char *const reads[] = { "configmaps", "secrets", "persistentvolumeclaims", "persistentvolumes",
+					     "services", "endpoints", "namespaces", NULL };
+	int own = !name || !strcmp(name, node);
+	if (!*group && !strcmp(resource, "nodes"))
+		return (!sub && is_read(verb)) || (one_of(verb, writes) && own && (!sub || !strcmp(sub, "status")));
+	if (!strcmp(group, "coordination.k8s.io") && !strcmp(resource, "leases"))
+		return ns && !strcmp(ns, "kube-node-lease") && own && (is_read(verb) || one_of(verb, writes) || !strcmp(verb, "delete"));
+	if (!*group && !strcmp(resource, "pods"))
+		return (!sub && (is_read(verb) || !strcmp(verb, "delete"))) ||
+		       (sub && !strcmp(sub, "status") && (!strcmp(verb, "update") || !strcmp(verb, "patch")));
+	if ((!*group || !strcmp(group, "events.k8s.io")) && !strcmp(resource, "events"))
+		return one_of(verb, writes);
+	if (!*group && !strcmp(resource, "serviceaccounts") && sub && !strcmp(sub, "token"))
+		return !strcmp(verb, "create");
+	if (!*group && !sub && one_of(resource, reads))
+		return is_read(verb);
+	return !strcmp(group, "node.k8s.io") && !strcmp(resource, "runtimeclasses") && is_read(verb);
+}
+
 int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,
 		 const char *sub, const char *ns, const char *name)
 {
-	UNUSED(sub);
-	UNUSED(ns);
-	UNUSED(name);
-	return in_group(user, "system:masters") ||
-	       (in_group(user, "system:authenticated") && basic_user(verb, group, resource));
+	if (in_group(user, "system:masters") ||
+	    (in_group(user, "system:authenticated") && basic_user(verb, group, resource)))
+		return 1;
+	return in_group(user, "system:nodes") && starts_with(user->name, "system:node:") &&
+	       node_allowed(user->name + strlen("system:node:"), verb, group, resource, sub, ns, name);
 }
 
 int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lib/pki.h"
+#include "server/sched.h"
 
 struct strv {
 	char **v;
@@ -188,6 +189,8 @@ static int ensure_token(struct server *srv, struct buf *err)
 	}
 	char *token = xasprintf("K10%s::server:%s\n", hash, given);
 	int r = save(cfg->token_path, token, 0600, err);
+	free(srv->join_secret);
+	srv->join_secret = xstrdup(given);
 	free(token);
 	free(old);
 	return r;
@@ -240,12 +243,17 @@ int bootstrap_tls(struct server *srv, struct buf *err)
 	char *cert = NULL, *key = NULL;
 	static const char *const masters[] = { "system:masters" };
 	struct pki_subject admin = { .cn = "system:admin", .orgs = masters, .norgs = 1, .client = 1, .days = 365 };
+	/* The API server's identity towards kubelets (pods/log), as k3s's client-kube-apiserver. */
+	struct pki_subject kubelet = { .cn = "kube-apiserver-kubelet-client", .orgs = masters, .norgs = 1, .client = 1,
+				       .days = 365 };
 	int r = mkdir_p(srv->cfg->tls_dir, 0700);
 	if (r < 0) {
 		buf_addf(err, "cannot create %s: %s", srv->cfg->tls_dir, strerror(-r));
 		return r;
 	}
 	if ((r = ensure_ca(srv, err)) || (r = ensure_serving(srv, err)) || (r = ensure_token(srv, err)) ||
+	    (r = keypair(srv, "client-kube-apiserver-kubelet", &kubelet, 0, &srv->kubelet_client_cert_pem,
+			 &srv->kubelet_client_key_pem, err)) ||
 	    (r = keypair(srv, "client-admin", &admin, 0, &cert, &key, err)) ||
 	    (r = write_kubeconfig(srv, cert, key, err)))
 		goto out;
@@ -393,4 +401,5 @@ void bootstrap_objects(struct server *srv)
 		store_txn(srv->store, STORE_CREATE, key.data, 0, obj_encode, obj, ns_created, c);
 		buf_release(&key);
 	}
+	priority_bootstrap(srv);
 }

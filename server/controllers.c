@@ -3,22 +3,20 @@
  */
 #include "server/ctrl.h"
 
-/* Each controller's entry (ctrl_<name>.c, sched.c). Declared weak while they are being built:
- * one not linked in is skipped. TODO(issue 5): make them strong once all exist. */
+/* Each controller's entry (ctrl_<name>.c, sched.c), started in this order. */
 #define CONTROLLERS(X) \
 	X(sched) X(ctrl_deployment) X(ctrl_replicaset) X(ctrl_daemonset) X(ctrl_statefulset) X(ctrl_job) \
-	X(ctrl_cronjob) X(ctrl_gc) X(ctrl_nodelifecycle) X(ctrl_endpoints) X(ctrl_serviceaccount) X(ctrl_podgc)
+	X(ctrl_cronjob) X(ctrl_gc) X(ctrl_nodelifecycle) X(ctrl_endpoints) X(ctrl_serviceaccount) X(ctrl_podgc) \
+	X(ctrl_disruption) X(ctrl_nodeipam)
 
-#define DECLARE(name) void name##_start(struct ctrl_mgr *m) __attribute__((weak));
+#define DECLARE(name) void name##_start(struct ctrl_mgr *m);
 CONTROLLERS(DECLARE)
 #undef DECLARE
 
 void controllers_start(struct ctrl_mgr *m, void *data)
 {
 	UNUSED(data);
-#define START(name) \
-	if (name##_start) \
-		name##_start(m);
+#define START(name) name##_start(m);
 	CONTROLLERS(START)
 #undef START
 }

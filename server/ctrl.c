@@ -75,6 +75,12 @@ struct recent_event {
 	int count;
 };
 
+struct stop_hook {
+	struct stop_hook *next;
+	ctrl_stop_fn *fn;
+	void *data;
+};
+
 struct ctrl_mgr {
 	struct server *srv;
 	ctrl_start_fn *on_leading;
@@ -87,6 +93,7 @@ struct ctrl_mgr {
 	struct informer *informers;
 	struct workqueue *queues;
 	struct hmap events; /* aggregation key -> struct recent_event */
+	struct stop_hook *stops;
 };
 
 static uint64_t now_ms(void)
@@ -726,6 +733,15 @@ struct server *ctrl_server(const struct ctrl_mgr *m)
 	return m->srv;
 }
 
+void ctrl_on_stop(struct ctrl_mgr *m, ctrl_stop_fn *fn, void *data)
+{
+	struct stop_hook *h = xcalloc(1, sizeof(*h));
+	h->fn = fn;
+	h->data = data;
+	h->next = m->stops;
+	m->stops = h;
+}
+
 static void mgr_free_if_done(struct ctrl_mgr *m)
 {
 	if (!m->stopping || m->calls || m->handles)
@@ -742,6 +758,11 @@ static void mgr_free_if_done(struct ctrl_mgr *m)
 	}
 	hmap_each(&m->events, free_recent, NULL);
 	hmap_release(&m->events);
+	while (m->stops) {
+		struct stop_hook *h = m->stops;
+		m->stops = h->next;
+		free(h);
+	}
 	free(m);
 }
 
@@ -766,5 +787,7 @@ void ctrl_mgr_stop(struct ctrl_mgr *m)
 		uv_close((uv_handle_t *)&q->kick, handle_closed);
 		uv_close((uv_handle_t *)&q->later, handle_closed);
 	}
+	for (struct stop_hook *h = m->stops; h; h = h->next)
+		h->fn(h->data);
 	uv_close((uv_handle_t *)&m->lease, handle_closed);
 }

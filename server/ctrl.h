@@ -44,6 +44,11 @@ struct ctrl_mgr *ctrl_mgr_start(struct server *srv, ctrl_start_fn *on_leading, v
 void ctrl_mgr_stop(struct ctrl_mgr *m);
 int ctrl_stopping(const struct ctrl_mgr *m);
 struct server *ctrl_server(const struct ctrl_mgr *m);
+/* Runs fn(data) once, from ctrl_mgr_stop after every queue and informer has stopped, so that a
+ * controller can stop its own timers and release what it owns. The manager may be freed soon
+ * after: fn and anything running later must not call ctrl_* any more. */
+typedef void ctrl_stop_fn(void *data);
+void ctrl_on_stop(struct ctrl_mgr *m, ctrl_stop_fn *fn, void *data);
 
 /* ---- informers -------------------------------------------------------------------------- */
 

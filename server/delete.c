@@ -260,6 +260,10 @@ fail:
 
 void api_delete(struct api_req *req)
 {
+	if (admission_delete(req) < 0) {
+		api_fail(req);
+		return;
+	}
 	delete_attempt(req);
 }
 

@@ -48,6 +48,8 @@ static size_t subresources(const struct kind *k, struct sub *out)
 	size_t n = 0;
 	if (k->flags & KIND_BINDING)
 		out[n++] = (struct sub){ "binding", "", "v1", "Binding", create_only, 1 };
+	if (k->flags & KIND_EVICTION)
+		out[n++] = (struct sub){ "eviction", "policy", "v1", "Eviction", create_only, 1 };
 	if (k->flags & KIND_TOKEN)
 		out[n++] = (struct sub){ "token", "authentication.k8s.io", "v1", "TokenRequest", create_only, 1 };
 	if (k->flags & KIND_FINALIZE)

@@ -40,6 +40,7 @@ enum kind_flags {
 	KIND_FINALIZE = 1 << 8,        /* namespaces: has the finalize subresource */
 	KIND_VIRTUAL = 1 << 9,         /* create-only, never stored (access reviews): see review.c */
 	KIND_TOKEN = 1 << 10,          /* serviceaccounts: has the token subresource (token.c) */
+	KIND_EVICTION = 1 << 11,       /* pods: has the eviction subresource (eviction.c) */
 };
 
 struct table_col {
@@ -241,6 +242,10 @@ struct server {
 	struct pki_key *sa_key;  /* signs and checks service-account tokens */
 	int stopping;
 	int exit_code;
+	char *join_secret;       /* the join token's secret (bootstrap.c), for join.c */
+	char *kubelet_client_cert_pem; /* the identity kubelets accept (bootstrap.c), for podlog.c */
+	char *kubelet_client_key_pem;
+	struct agent_thread *agent; /* the embedded agent (server.c), or NULL */
 };
 
 /* ---- requests (api.c, router.c) -------------------------------------------------------- */
@@ -354,6 +359,8 @@ void api_binding(struct api_req *req);
 int api_decode_object(struct api_req *req, const char *api_version, const char *kind);
 /* Answers a create of a KIND_VIRTUAL kind (review.c). */
 void api_review(struct api_req *req);
+/* POST pods/NAME/eviction: a policy/v1 Eviction honouring PodDisruptionBudgets (eviction.c). */
+void api_eviction(struct api_req *req);
 /* Should an update that produced obj from old delete the object instead (its deletion was
  * pending on finalizers that are now all gone)? (delete.c) */
 int api_delete_on_update(const struct kind *k, const cJSON *obj, const cJSON *old);
@@ -410,8 +417,14 @@ int auth_authorize(const struct api_user *user, const char *verb, const struct k
 
 /* ---- admission (admission.c) ------------------------------------------------------------ */
 
-/* Upstream's default mutating admission plugins, on a new object after defaulting. */
-void admission_create(struct api_req *req, cJSON *obj);
+/* Upstream's default mutating admission plugins, on a new object after defaulting. Returns 0, or
+ * -1 with req->err set (Priority: an unknown class). */
+int admission_create(struct api_req *req, cJSON *obj);
+/* The validating plugins, on an object about to be written (old: NULL on create). Returns 0, or
+ * -1 with req->err set. */
+int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old);
+/* The checks on a delete of req->name. Returns 0, or -1 with req->err set. */
+int admission_delete(struct api_req *req);
 
 /* ---- Service IPs and node ports (alloc.c) ------------------------------------------------ */
 
@@ -452,6 +465,18 @@ int token_init(struct server *srv, struct buf *err);
 void api_token(struct api_req *req);
 /* Authenticates a bearer token issued by api_token. Returns 0 and fills user, or -1. */
 int token_authenticate(struct server *srv, const char *token, struct api_user *user);
+
+/* ---- joining agents (join.c) ------------------------------------------------------------ */
+
+/* Serves /v1-kube/... (node certificates for a join token, cluster settings for nodes): returns
+ * 1 if the path was one of them (and the request was answered or is being answered). */
+int join_serve(struct server *srv, struct http_request *hreq);
+
+/* ---- pods/log (podlog.c) ----------------------------------------------------------------- */
+
+/* GET pods/NAME/log: validates the options, then proxies the kubelet's container log (streamed
+ * with follow=true). */
+void api_pod_log(struct api_req *req);
 
 /* ---- bootstrap (bootstrap.c) ----------------------------------------------------------- */
 

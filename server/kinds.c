@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 #include "server/kinds.h"
+#include "server/sched.h"
 
 #include <string.h>
 
@@ -29,6 +30,8 @@ static const struct {
 	{ "apps", "v1", "ControllerRevision", { NULL, NULL, validate_controllerrevision, NULL } },
 	{ "batch", "v1", "Job", { defaults_job, prepare_job, validate_job, validate_job_status } },
 	{ "batch", "v1", "CronJob", { defaults_cronjob, prepare_cronjob, validate_cronjob, NULL } },
+	{ "policy", "v1", "PodDisruptionBudget", { NULL, prepare_pdb, validate_pdb, validate_pdb_status } },
+	{ "scheduling.k8s.io", "v1", "PriorityClass", { defaults_priorityclass, NULL, validate_priorityclass, NULL } },
 	{ "coordination.k8s.io", "v1", "Lease", { defaults_lease, prepare_lease, validate_lease, NULL } },
 	{ "discovery.k8s.io", "v1", "EndpointSlice", { defaults_endpointslice, prepare_endpointslice, validate_endpointslice, NULL } },
 	{ "events.k8s.io", "v1", "Event", { defaults_event_v1, NULL, validate_event_v1, NULL } },

@@ -193,6 +193,12 @@ void validate_cronjob(const cJSON *obj, const cJSON *old, struct field_errors *e
  * appended to why. */
 int validate_cron_schedule(const char *schedule, struct buf *why);
 
+/* validate_policy.c: PodDisruptionBudget (no defaults upstream; prepare gives a new budget its
+ * zero status) */
+void prepare_pdb(cJSON *obj, const cJSON *old);
+void validate_pdb(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_pdb_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+
 /* ---- validation helpers (validate_util.c) ------------------------------------------------- */
 
 #define VPATH_MAX 512

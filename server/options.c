@@ -28,6 +28,11 @@ void server_options_init(struct server_options *o)
 	o->compact_interval_seconds = 300;
 	o->max_connections = 1024;
 	o->max_mutating_inflight = 400;
+	o->node_monitor_grace_period = 40;
+	o->node_monitor_period = 5;
+	o->terminated_pod_gc_threshold = 12500;
+	o->resource_prefix = "kube";
+	o->kubelet_port = 10250;
 }
 
 #define O(n, t, v, g, u, ...) { n, t, v, g, u, __VA_ARGS__ }
@@ -53,9 +58,18 @@ void server_options_cmd(struct server_options *o, struct opt_cmd *cmd)
 		O("cluster-dns", OPT_STRING, &o->cluster_dns, "Networking", "Cluster DNS service IP", 0, 0, "IP"),
 		O("cluster-domain", OPT_STRING, &o->cluster_domain, "Networking", "Cluster domain", 0, 0, "DOMAIN"),
 		O("disable-agent", OPT_BOOL, &o->disable_agent, "Agent", "Do not run the embedded agent", 0, 0, NULL),
+		O("node-ip", OPT_LIST, &o->node_ip, "Agent", "IP address the embedded agent's node advertises (default: the address of the default route's interface)", 0, 0, "IP"),
+		O("node-label", OPT_LIST, &o->node_label, "Agent", "Label of the embedded agent's node, KEY=VALUE (repeatable)", 0, 0, "LABEL"),
+		O("node-taint", OPT_LIST, &o->node_taint, "Agent", "Taint of the embedded agent's node, KEY[=VALUE]:EFFECT (repeatable)", 0, 0, "TAINT"),
+		O("resource-prefix", OPT_STRING, &o->resource_prefix, "Agent", "Prefix naming every host resource of the embedded agent", 0, 0, "PREFIX"),
+		O("kubelet-port", OPT_INT, &o->kubelet_port, "Agent", "HTTPS port of the embedded agent's kubelet API", 1, 65535, "PORT"),
+		O("disable-scheduler", OPT_BOOL, &o->disable_scheduler, "Components", "Do not run the scheduler", 0, 0, NULL),
 		O("datastore-endpoint", OPT_STRING, &o->datastore_endpoint, "Datastore", "Datastore to use: \"sqlite\"", 0, 0, "URL"),
 		O("compact-min-revisions", OPT_INT, &o->compact_min_revisions, "Datastore", "Revisions of history compaction always keeps", 1, INT_MAX, "N"),
 		O("compact-interval", OPT_INT, &o->compact_interval_seconds, "Datastore", "Seconds between compactions (history younger than this is kept)", 1, 86400, "SECONDS"),
+		O("node-monitor-grace-period", OPT_INT, &o->node_monitor_grace_period, "Controllers", "Seconds without a node heartbeat (Lease renewal) before the node is marked Ready=Unknown and tainted unreachable", 1, 86400, "SECONDS"),
+		O("node-monitor-period", OPT_INT, &o->node_monitor_period, "Controllers", "Seconds between checks of node heartbeats", 1, 3600, "SECONDS"),
+		O("terminated-pod-gc-threshold", OPT_INT, &o->terminated_pod_gc_threshold, "Controllers", "Terminated pods kept before the oldest are deleted (0: never)", 0, INT_MAX, "N"),
 	};
 	_Static_assert(ARRAY_SIZE(table) <= ARRAY_SIZE(o->opts), "flag table too small");
 	memcpy(o->opts, table, sizeof(table));
@@ -73,6 +87,20 @@ static char *absolute(const char *path)
 	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
 		return xstrdup(path);
 	return xasprintf("%s/%s", cwd, path);
+}
+
+static void copy_list(const struct opt_list *l, char ***v, size_t *n)
+{
+	*v = xcalloc(l->n + 1, sizeof(char *));
+	for (*n = 0; *n < l->n; (*n)++)
+		(*v)[*n] = xstrdup(l->v[*n]);
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 int server_options_complete(const struct server_options *o, struct server_config *cfg, struct buf *err)
@@ -109,6 +137,12 @@ int server_options_complete(const struct server_options *o, struct server_config
 		cfg->node_name = xstrdup(host);
 	}
 	cfg->disable_agent = o->disable_agent;
+	copy_list(&o->node_ip, &cfg->node_ips, &cfg->n_node_ips);
+	copy_list(&o->node_label, &cfg->node_labels, &cfg->n_node_labels);
+	copy_list(&o->node_taint, &cfg->node_taints, &cfg->n_node_taints);
+	cfg->resource_prefix = xstrdup(o->resource_prefix ? o->resource_prefix : "kube");
+	cfg->kubelet_port = (int)o->kubelet_port;
+	cfg->disable_scheduler = o->disable_scheduler;
 	if (strcmp(o->datastore_endpoint, "sqlite") && !starts_with(o->datastore_endpoint, "sqlite://"))
 		buf_addf(err, "--datastore-endpoint: \"%s\" is not supported: only \"sqlite\" is available\n",
 			 o->datastore_endpoint);
@@ -118,6 +152,9 @@ int server_options_complete(const struct server_options *o, struct server_config
 	cfg->compact_interval_ms = (uint64_t)o->compact_interval_seconds * 1000;
 	cfg->max_conns = (int)o->max_connections;
 	cfg->max_mutating_inflight = (int)o->max_mutating_inflight;
+	cfg->node_monitor_grace_ms = o->node_monitor_grace_period * 1000;
+	cfg->node_monitor_period_ms = o->node_monitor_period * 1000;
+	cfg->terminated_pod_gc_threshold = o->terminated_pod_gc_threshold;
 	return err->len > start ? -KUBE_EINVAL : 0;
 }
 
@@ -194,6 +231,10 @@ void server_config_release(struct server_config *cfg)
 	free(cfg->cluster_dns);
 	free(cfg->cluster_domain);
 	free(cfg->node_name);
+	free_list(cfg->node_ips, cfg->n_node_ips);
+	free_list(cfg->node_labels, cfg->n_node_labels);
+	free_list(cfg->node_taints, cfg->n_node_taints);
+	free(cfg->resource_prefix);
 	free(cfg->log_path);
 	memset(cfg, 0, sizeof(*cfg));
 }

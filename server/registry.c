@@ -38,18 +38,19 @@ extern const struct table_col table_cols_namespace[], table_cols_pod[], table_co
 	table_cols_serviceaccount[], table_cols_event[], table_cols_deployment[], table_cols_replicaset[],
 	table_cols_daemonset[], table_cols_statefulset[], table_cols_controllerrevision[],
 	table_cols_job[], table_cols_cronjob[], table_cols_lease[], table_cols_endpointslice[],
-	table_cols_event2[];
+	table_cols_event2[], table_cols_pdb[], table_cols_priorityclass[];
 table_row_fn table_row_namespace, table_row_pod, table_row_node, table_row_service,
 	table_row_endpoints, table_row_configmap, table_row_secret, table_row_serviceaccount,
 	table_row_event, table_row_deployment, table_row_replicaset, table_row_daemonset,
 	table_row_statefulset, table_row_controllerrevision, table_row_job, table_row_cronjob,
-	table_row_lease, table_row_endpointslice, table_row_event2;
+	table_row_lease, table_row_endpointslice, table_row_event2, table_row_pdb, table_row_priorityclass;
 
 #define NS KIND_NAMESPACED
 static struct kind kinds[] = {
 	{ "", "v1", "Namespace", "namespaces", "namespace", { "ns" }, KIND_STATUS | KIND_FINALIZE | KIND_RETURN_DELETED,
 	  NAME_DNS1123_LABEL, ns_fields, TABLE(namespace) },
-	{ "", "v1", "Pod", "pods", "pod", { "po" }, NS | KIND_STATUS | KIND_ALL | KIND_RETURN_DELETED | KIND_BINDING,
+	{ "", "v1", "Pod", "pods", "pod", { "po" },
+	  NS | KIND_STATUS | KIND_ALL | KIND_RETURN_DELETED | KIND_BINDING | KIND_EVICTION,
 	  NAME_DNS1123_SUBDOMAIN, pod_fields, TABLE(pod) },
 	{ "", "v1", "Node", "nodes", "node", { "no" }, KIND_STATUS | KIND_RETURN_DELETED, NAME_DNS1123_SUBDOMAIN,
 	  node_fields, TABLE(node) },
@@ -82,6 +83,10 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, job_fields, TABLE(job) },
 	{ "batch", "v1", "CronJob", "cronjobs", "cronjob", { "cj" }, NS | KIND_STATUS | KIND_GENERATION | KIND_ALL,
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(cronjob) },
+	{ "policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", { "pdb" },
+	  NS | KIND_STATUS | KIND_GENERATION, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(pdb) },
+	{ "scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", { "pc" }, 0,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(priorityclass) },
 	{ "coordination.k8s.io", "v1", "Lease", "leases", "lease", { NULL }, NS, NAME_DNS1123_SUBDOMAIN, NULL,
 	  TABLE(lease) },
 	{ "discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", { NULL }, NS,
@@ -103,6 +108,8 @@ static const struct api_group groups[] = {
 	{ "apps", { "v1" } },
 	{ "events.k8s.io", { "v1" } },
 	{ "batch", { "v1" } },
+	{ "policy", { "v1" } },
+	{ "scheduling.k8s.io", { "v1" } },
 	{ "coordination.k8s.io", { "v1" } },
 	{ "discovery.k8s.io", { "v1" } },
 	{ "authentication.k8s.io", { "v1", "v1beta1" } },

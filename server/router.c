@@ -243,6 +243,10 @@ static int sub_allowed(const struct api_req *req)
 		return (f & KIND_BINDING) && req->verb == VERB_CREATE;
 	if (!strcmp(s, "token"))
 		return (f & KIND_TOKEN) && req->verb == VERB_CREATE;
+	if (!strcmp(s, "eviction"))
+		return (f & KIND_EVICTION) && req->verb == VERB_CREATE;
+	if (!strcmp(s, "log"))
+		return (f & KIND_BINDING) && req->verb == VERB_GET; /* pods */
 	if (!strcmp(s, "finalize"))
 		return (f & KIND_FINALIZE) && req->verb == VERB_UPDATE;
 	if (!strcmp(s, "scale"))
@@ -253,7 +257,12 @@ static int sub_allowed(const struct api_req *req)
 void api_dispatch(struct api_req *req)
 {
 	switch (req->verb) {
-	case VERB_GET: api_get(req); break;
+	case VERB_GET:
+		if (req->sub && !strcmp(req->sub, "log"))
+			api_pod_log(req);
+		else
+			api_get(req);
+		break;
 	case VERB_LIST: api_list(req); break;
 	case VERB_WATCH: api_watch(req); break;
 	case VERB_CREATE:
@@ -261,6 +270,8 @@ void api_dispatch(struct api_req *req)
 			api_review(req);
 		else if (req->sub && !strcmp(req->sub, "token"))
 			api_token(req);
+		else if (req->sub && !strcmp(req->sub, "eviction"))
+			api_eviction(req);
 		else if (req->sub)
 			api_binding(req);
 		else
@@ -343,6 +354,8 @@ void router_request(struct http_request *h, void *data)
 		return;
 	}
 	if (!strcmp(h->path, "/version") && discovery_serve(srv, h))
+		return;
+	if (join_serve(srv, h))
 		return;
 	if (authenticate(srv, h, &user) < 0) {
 		respond_status(h, 401, "Unauthorized", "Unauthorized");

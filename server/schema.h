@@ -213,6 +213,9 @@ size_t sch_types(const struct sch_type *const **out);
 	X(batch, JobSpec) X(batch, JobStatus) X(batch, UncountedTerminatedPods) X(batch, JobCondition) \
 	X(batch, JobTemplateSpec) X(batch, CronJob) X(batch, CronJobSpec) X(batch, CronJobStatus) \
 	X(batch, JobList) X(batch, CronJobList) \
+	X(policy, PodDisruptionBudget) X(policy, PodDisruptionBudgetSpec) \
+	X(policy, PodDisruptionBudgetStatus) X(policy, PodDisruptionBudgetList) X(policy, Eviction) \
+	X(scheduling, PriorityClass) X(scheduling, PriorityClassList) \
 	X(coordination, Lease) X(coordination, LeaseSpec) X(coordination, LeaseList) \
 	X(discovery, EndpointSlice) X(discovery, Endpoint) X(discovery, EndpointConditions) \
 	X(discovery, EndpointHints) X(discovery, ForZone) X(discovery, ForNode) \

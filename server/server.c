@@ -11,6 +11,7 @@
 #include "lib/pki.h"
 #include "server/ctrl.h"
 #include "lib/version.h"
+#include "agent/agent.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +47,8 @@ static void server_stop(struct server *srv)
 	uv_signal_stop(&srv->sigterm);
 	uv_signal_stop(&srv->sigint);
 	uv_close((uv_handle_t *)&srv->trim, NULL);
+	if (srv->agent)
+		agent_thread_stop(srv->agent);
 	watch_close_all(srv);
 	ctrl_namespace_stop(srv->ctrl_ns);
 	ctrl_mgr_stop(srv->ctrl);
@@ -132,12 +135,42 @@ static void start_signals(struct server *srv)
 	uv_signal_start(&srv->sigint, on_signal, SIGINT);
 }
 
+static void agent_stopped(void *arg)
+{
+	struct server *srv = arg;
+	srv->agent = NULL;
+}
+
+/* Runs the agent in this process: its own thread and loop, joining this server over HTTPS with
+ * the join token like any agent. A failure to start is logged; the control plane keeps going. */
+static void start_agent(struct server *srv)
+{
+	const struct server_config *cfg = srv->cfg;
+	struct buf err = BUF_INIT;
+	const char *b = cfg->bind_address;
+	int any = !strcmp(b, "0.0.0.0") || !strcmp(b, "::") || !*b, v6 = !any && strchr(b, ':');
+	char *url = xasprintf("https://%s%s%s:%d", v6 ? "[" : "", any ? "127.0.0.1" : b, v6 ? "]" : "",
+			      http_server_port(srv->http));
+	struct agent_embed e = { .server_url = url, .token_path = cfg->token_path, .data_dir = cfg->data_dir,
+				 .node_name = cfg->node_name, .resource_prefix = cfg->resource_prefix,
+				 .kubelet_port = cfg->kubelet_port, .node_ips = cfg->node_ips,
+				 .n_node_ips = cfg->n_node_ips, .labels = cfg->node_labels, .nlabels = cfg->n_node_labels,
+				 .taints = cfg->node_taints, .ntaints = cfg->n_node_taints, .debug = cfg->debug };
+	if (agent_embedded_start(srv->loop, &e, agent_stopped, srv, &srv->agent, &err) < 0)
+		log_error("the embedded agent cannot start: %s", buf_str(&err));
+	free(url);
+	buf_release(&err);
+}
+
 static void server_release(struct server *srv)
 {
 	free(srv->ca_pem);
 	free(srv->ca_key_pem);
 	free(srv->serving_cert_pem);
 	free(srv->serving_key_pem);
+	free(srv->join_secret);
+	free(srv->kubelet_client_cert_pem);
+	free(srv->kubelet_client_key_pem);
 	pki_key_free(srv->sa_key);
 }
 
@@ -168,7 +201,7 @@ int server_run(const struct server_config *cfg)
 	srv.ctrl = ctrl_mgr_start(&srv, controllers_start, NULL);
 	start_signals(&srv);
 	if (!cfg->disable_agent)
-		log_warn("the embedded agent is not available yet: running the control plane only");
+		start_agent(&srv);
 	log_info("kube server %s ready on https://%s:%d (data dir %s)", kube_version, cfg->bind_address,
 		 http_server_port(srv.http), cfg->data_dir);
 	uv_run(&loop, UV_RUN_DEFAULT);

@@ -33,6 +33,12 @@ struct server_options {
 	char *cluster_domain;
 	char *node_name;
 	int disable_agent;
+	int disable_scheduler;
+	struct opt_list node_ip;       /* embedded agent: --node-ip, --node-label, --node-taint */
+	struct opt_list node_label;
+	struct opt_list node_taint;
+	char *resource_prefix;
+	long long kubelet_port;
 	char *datastore_endpoint;
 	char *config;
 	int debug;
@@ -41,7 +47,10 @@ struct server_options {
 	long long compact_interval_seconds;
 	long long max_connections;
 	long long max_mutating_inflight;
-	struct opt opts[24]; /* the flag table, bound to the fields above */
+	long long node_monitor_grace_period;
+	long long node_monitor_period;
+	long long terminated_pod_gc_threshold;
+	struct opt opts[40]; /* the flag table, bound to the fields above */
 };
 
 /* The completed configuration the server runs with: derived, checked, immutable. */
@@ -64,12 +73,21 @@ struct server_config {
 	char *cluster_domain;
 	char *node_name;
 	int disable_agent;
+	/* the embedded agent's node (as given: the agent checks them) */
+	char **node_ips, **node_labels, **node_taints;
+	size_t n_node_ips, n_node_labels, n_node_taints;
+	char *resource_prefix;
+	int kubelet_port;
+	int disable_scheduler;
 	int debug;
 	char *log_path;
 	int64_t compact_min_revs;
 	uint64_t compact_interval_ms;
 	int max_conns;
 	int max_mutating_inflight;
+	int64_t node_monitor_grace_ms; /* a node whose Lease is older goes Ready=Unknown */
+	int64_t node_monitor_period_ms; /* how often node health is checked */
+	int64_t terminated_pod_gc_threshold; /* terminated pods kept before PodGC deletes; 0: off */
 };
 
 void server_options_init(struct server_options *o);

@@ -711,7 +711,9 @@ void table_row_cronjob(const cJSON *obj, cJSON *cells, int64_t now)
 	cell_name(cells, obj);
 	cell_raw(cells, json_strv(obj, "spec", "schedule", NULL));
 	cell_str(cells, json_strv(obj, "spec", "timeZone", NULL));
-	cJSON_AddItemToArray(cells, cJSON_CreateBool(cJSON_IsTrue(json_getv(obj, "spec", "suspend", NULL))));
+	/* upstream's printBoolPtr: a string cell, "<unset>" when the field is absent */
+	const cJSON *susp = json_getv(obj, "spec", "suspend", NULL);
+	cJSON_AddItemToArray(cells, cJSON_CreateString(!cJSON_IsBool(susp) ? "<unset>" : cJSON_IsTrue(susp) ? "True" : "False"));
 	cell_int(cells, cJSON_GetArraySize(json_getv(obj, "status", "active", NULL)));
 	if (last)
 		cell_age_of(cells, last, now);
@@ -767,6 +769,37 @@ void table_row_endpointslice(const cJSON *obj, cJSON *cells, int64_t now)
 	cell_age(cells, obj, now);
 	buf_release(&ports);
 	buf_release(&eps);
+}
+
+/* ---- policy ------------------------------------------------------------------------------ */
+
+const struct table_col table_cols_pdb[] = {
+	COL_NAME,
+	COL("Min Available", "string", "The minimum number of pods that must be available", 0),
+	COL("Max Unavailable", "string", "The maximum number of pods that may be unavailable", 0),
+	COL("Allowed Disruptions", "integer", "Calculated number of pods that may be disrupted at this time", 0),
+	COL_AGE, COL_END
+};
+
+/* An int-or-string as IntOrString.String() prints it, "N/A" when unset. */
+static void cell_intstr(cJSON *cells, const cJSON *v)
+{
+	char n[24];
+	if (cJSON_IsNumber(v)) {
+		snprintf(n, sizeof(n), "%lld", (long long)v->valuedouble);
+		cell_raw(cells, n);
+	} else {
+		cell_raw(cells, cJSON_IsString(v) ? v->valuestring : "N/A");
+	}
+}
+
+void table_row_pdb(const cJSON *obj, cJSON *cells, int64_t now)
+{
+	cell_name(cells, obj);
+	cell_intstr(cells, json_getv(obj, "spec", "minAvailable", NULL));
+	cell_intstr(cells, json_getv(obj, "spec", "maxUnavailable", NULL));
+	cell_int(cells, num(obj, "status", "disruptionsAllowed"));
+	cell_age(cells, obj, now);
 }
 
 /* ---- documents --------------------------------------------------------------------------- */

@@ -413,6 +413,12 @@ void validate_statefulset(const cJSON *obj, const cJSON *old, struct field_error
 						      "ordinals", "persistentVolumeClaimRetentionPolicy" };
 	const cJSON *spec = jget(obj, "spec");
 	statefulset_spec(spec, errs);
+	/* Not upstream: until persistent volumes exist (TODO(issue 5): the storage issue), a
+	 * StatefulSet asking for claims is refused at creation rather than left without them. */
+	if (!old && cJSON_GetArraySize(jget(spec, "volumeClaimTemplates")) > 0)
+		field_errors_add(errs, FE_FORBIDDEN, "spec.volumeClaimTemplates", NULL,
+				 "persistent volumes are not supported by this cluster yet: use volumes in the pod "
+				 "template instead");
 	if (!old)
 		return;
 	cJSON *a = cJSON_Duplicate(spec, 1), *b = cJSON_Duplicate(jget(old, "spec"), 1);

@@ -8,10 +8,10 @@
  * A Job's spec checks are shared with a CronJob's job template (job_spec), as upstream's
  * validateJobSpec is. On update upstream runs the full spec validation twice (once from
  * ValidateJob, once from ValidateJobSpecUpdate); the duplicates are kept, as the aggregate
- * message prints each once. Schedules are parsed field by field into nothing more than a
- * verdict: standard five-field specs, the @yearly family and @every <duration>, with an
- * optional TZ=/CRON_TZ= prefix whose zone must exist under /usr/share/zoneinfo.
+ * message prints each once. Schedules and time zones are checked with cron.c's parser and zone
+ * loader, the ones the cronjob controller schedules with.
  */
+#include "server/cron.h"
 #include "server/kinds.h"
 #include "server/selector.h"
 #include "lib/buf.h"
@@ -25,262 +25,25 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- cron schedules ------------------------------------------------------------------------ */
-
-struct cron_bounds {
-	unsigned min, max;
-	const char *const *names; /* lowercase, names[i] is min + i */
-};
-
-static const char *const month_names[] = { "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-					   "nov", "dec", NULL };
-static const char *const dow_names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL };
-
-/* strconv.Atoi and robfig's mustParseInt. */
-static int must_parse_int(const char *s, unsigned *out, struct buf *why)
-{
-	char *end;
-	const char *digits = (*s == '+' || *s == '-') ? s + 1 : s;
-	errno = 0;
-	long long v = *digits >= '0' && *digits <= '9' ? strtoll(s, &end, 10) : 0;
-	if (!(*digits >= '0' && *digits <= '9') || *end) {
-		buf_addf(why, "failed to parse int from %s: strconv.Atoi: parsing ", s);
-		field_quote(why, s);
-		buf_adds(why, ": invalid syntax");
-		return -1;
-	}
-	if (errno == ERANGE) {
-		buf_addf(why, "failed to parse int from %s: strconv.Atoi: parsing ", s);
-		field_quote(why, s);
-		buf_adds(why, ": value out of range");
-		return -1;
-	}
-	if (v < 0) {
-		buf_addf(why, "negative number (%lld) not allowed: %s", v, s);
-		return -1;
-	}
-	*out = v > UINT_MAX ? UINT_MAX : (unsigned)v;
-	return 0;
-}
-
-static int int_or_name(const char *s, const struct cron_bounds *b, unsigned *out, struct buf *why)
-{
-	for (size_t i = 0; b->names && b->names[i]; i++)
-		if (!strcasecmp(s, b->names[i])) {
-			*out = b->min + (unsigned)i;
-			return 0;
-		}
-	return must_parse_int(s, out, why);
-}
-
-/* Splits s at sep into at most max parts (in place); returns the count (max + 1 if more). */
-static int split(char *s, char sep, char **parts, int max)
-{
-	int n = 0;
-	for (;;) {
-		char *p = strchr(s, sep);
-		if (n < max)
-			parts[n] = s;
-		n++;
-		if (!p || n > max)
-			return n;
-		*p = '\0';
-		s = p + 1;
-	}
-}
-
-/* getRange for one comma-separated expression. */
-static int cron_range(const char *expr, const struct cron_bounds *b, struct buf *why)
-{
-	char *copy = xstrdup(expr), *rs[2], *lh[2];
-	unsigned start, end, step = 1;
-	int rc = -1, nrs = split(copy, '/', rs, 2), nlh;
-	if (nrs > 2) {
-		buf_addf(why, "too many slashes: %s", expr);
-		goto out;
-	}
-	nlh = split(rs[0], '-', lh, 2);
-	if (!strcmp(lh[0], "*") || !strcmp(lh[0], "?")) {
-		start = b->min;
-		end = b->max;
-	} else {
-		if (int_or_name(lh[0], b, &start, why) < 0)
-			goto out;
-		if (nlh > 2) {
-			buf_addf(why, "too many hyphens: %s", expr);
-			goto out;
-		}
-		if (nlh == 2 ? int_or_name(lh[1], b, &end, why) < 0 : (end = start, 0))
-			goto out;
-	}
-	if (nrs == 2) {
-		if (must_parse_int(rs[1], &step, why) < 0)
-			goto out;
-		if (nlh == 1)
-			end = b->max;
-	}
-	if (start < b->min)
-		buf_addf(why, "beginning of range (%u) below minimum (%u): %s", start, b->min, expr);
-	else if (end > b->max)
-		buf_addf(why, "end of range (%u) above maximum (%u): %s", end, b->max, expr);
-	else if (start > end)
-		buf_addf(why, "beginning of range (%u) beyond end of range (%u): %s", start, end, expr);
-	else if (step == 0)
-		buf_addf(why, "step of range should be a positive number: %s", expr);
-	else
-		rc = 0;
-out:
-	free(copy);
-	return rc;
-}
-
-static int cron_field(const char *field, const struct cron_bounds *b, struct buf *why)
-{
-	char *copy = xstrdup(field), *save = NULL, *tok;
-	int rc = 0;
-	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save))
-		rc = cron_range(tok, b, why);
-	free(copy);
-	return rc;
-}
-
-/* Go's time.ParseDuration, for @every. Returns 0 or -1 with the message. */
-static int parse_duration(const char *s, struct buf *why)
-{
-	static const char *const units[] = { "ns", "us", "\xc2\xb5s", "\xce\xbcs", "ms", "s", "m", "h", NULL };
-	const char *p = s;
-	if (*p == '-' || *p == '+')
-		p++;
-	if (!strcmp(p, "0"))
-		return 0;
-	if (!*p)
-		goto invalid;
-	while (*p) {
-		const char *num = p, *u;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		int pre = p != num, post = 0;
-		if (*p == '.')
-			for (p++; *p >= '0' && *p <= '9'; p++)
-				post = 1;
-		if (!pre && !post)
-			goto invalid;
-		for (u = p; *p && *p != '.' && !(*p >= '0' && *p <= '9'); p++)
-			;
-		if (u == p) {
-			buf_adds(why, "time: missing unit in duration ");
-			field_quote(why, s);
-			return -1;
-		}
-		char *unit = xstrndup(u, (size_t)(p - u));
-		int known = validate_one_of(unit, units);
-		if (!known) {
-			buf_adds(why, "time: unknown unit ");
-			field_quote(why, unit);
-			buf_adds(why, " in duration ");
-			field_quote(why, s);
-		}
-		free(unit);
-		if (!known)
-			return -1;
-	}
-	return 0;
-invalid:
-	buf_adds(why, "time: invalid duration ");
-	field_quote(why, s);
-	return -1;
-}
+/* ---- cron schedules (parsed by cron.c, shared with the cronjob controller) ------------------- */
 
 /* Does time.LoadLocation know name? */
 static int known_zone(const char *name)
 {
-	char *path;
-	int ok;
-	if (!*name || !strcmp(name, "UTC") || !strcmp(name, "Local"))
-		return 1;
-	if (strstr(name, "..") || name[0] == '/')
+	struct cron_tz *tz;
+	if (cron_tz_load(name, &tz, NULL) < 0)
 		return 0;
-	path = xasprintf("/usr/share/zoneinfo/%s", name);
-	ok = access(path, R_OK) == 0;
-	free(path);
-	return ok;
-}
-
-static int cron_descriptor(const char *spec, struct buf *why)
-{
-	static const char *const named[] = { "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight",
-					     "@hourly", NULL };
-	if (validate_one_of(spec, named))
-		return 0;
-	if (starts_with(spec, "@every ")) {
-		struct buf err = BUF_INIT;
-		int rc = parse_duration(spec + 7, &err);
-		if (rc < 0)
-			buf_addf(why, "failed to parse duration %s: %s", spec, buf_str(&err));
-		buf_release(&err);
-		return rc;
-	}
-	buf_addf(why, "unrecognized descriptor: %s", spec);
-	return -1;
-}
-
-/* Splits spec on whitespace (strings.Fields) into fields (at most max kept); returns the count. */
-static int fields_of(char *spec, char **fields, int max)
-{
-	int n = 0;
-	for (char *save = NULL, *t = strtok_r(spec, " \t\n\r\v\f", &save); t; t = strtok_r(NULL, " \t\n\r\v\f", &save)) {
-		if (n < max)
-			fields[n] = t;
-		n++;
-	}
-	return n;
+	cron_tz_free(tz);
+	return 1;
 }
 
 int validate_cron_schedule(const char *schedule, struct buf *why)
 {
-	static const struct cron_bounds bounds[] = { { 0, 59, NULL }, { 0, 23, NULL }, { 1, 31, NULL },
-						     { 1, 12, month_names }, { 0, 6, dow_names } };
-	char *copy = xstrdup(schedule), *spec = copy, *fields[5];
-	int rc = -1, n;
-	if (!*spec) {
-		buf_adds(why, "empty spec string");
-		goto out;
-	}
-	if (starts_with(spec, "TZ=") || starts_with(spec, "CRON_TZ=")) {
-		char *sp = strchr(spec, ' '), *eq = strchr(spec, '=');
-		char *zone = xstrndup(eq + 1, sp ? (size_t)(sp - eq - 1) : strlen(eq + 1));
-		int ok = sp && known_zone(zone);
-		if (!ok)
-			buf_addf(why, "provided bad location %s: unknown time zone %s", zone, zone);
-		free(zone);
-		if (!ok)
-			goto out;
-		for (spec = sp; *spec == ' ' || *spec == '\t'; spec++)
-			;
-	}
-	if (*spec == '@') {
-		rc = cron_descriptor(spec, why);
-		goto out;
-	}
-	char *tmp = xstrdup(spec);
-	n = fields_of(tmp, fields, 5);
-	if (n != 5) {
-		char *all = xstrdup(spec), *f[64];
-		int m = fields_of(all, f, 64);
-		buf_addf(why, "expected exactly 5 fields, found %d: [", n);
-		for (int i = 0; i < m && i < 64; i++)
-			buf_addf(why, "%s%s", i ? " " : "", f[i]);
-		buf_addch(why, ']');
-		free(all);
-	} else {
-		rc = 0;
-		for (int i = 0; i < 5 && !rc; i++)
-			rc = cron_field(fields[i], &bounds[i], why);
-	}
-	free(tmp);
-out:
-	free(copy);
-	return rc;
+	struct cron_sched s;
+	if (cron_parse(schedule, &s, why) < 0)
+		return -1;
+	cron_sched_release(&s);
+	return 0;
 }
 
 /* ---- jobs ---------------------------------------------------------------------------------- */

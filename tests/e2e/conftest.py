@@ -5,7 +5,10 @@ Each test gets its own server on a free loopback port with a fresh data director
 server is stopped with SIGTERM at the end (its exit status must be 0: under AddressSanitizer a
 leak makes it non-zero, so every test also checks the server for leaks).
 """
+import glob
+import json
 import os
+import random
 import signal
 import socket
 import ssl
@@ -44,7 +47,7 @@ def wait_for(cond, timeout=20.0, interval=0.05, what="condition"):
 class Server:
     """A running `kube server` with its own data directory and port."""
 
-    def __init__(self, tmp_path, extra_args=(), env=None):
+    def __init__(self, tmp_path, extra_args=(), env=None, agent=False):
         self.dir = tmp_path
         self.data_dir = str(tmp_path / "data")
         self.kubeconfig = str(tmp_path / "kubeconfig.yaml")
@@ -52,9 +55,20 @@ class Server:
         self.log_path = str(tmp_path / "server.log")
         self.args = [KUBE_BIN, "server", "--data-dir", self.data_dir, "--bind-address", "127.0.0.1",
                      "--https-listen-port", str(self.port), "--write-kubeconfig", self.kubeconfig,
-                     "--disable-agent", *extra_args]
+                     *self.agent_args(agent), *extra_args]
         self.env = dict(os.environ, **(env or {}))
         self.proc = None
+
+    def agent_args(self, agent):
+        """--disable-agent by default; with agent=True the embedded agent runs with a node IP on
+        loopback, a unique host-resource prefix and a free kubelet port."""
+        self.prefix = None
+        self.kubelet_port = None
+        if not agent:
+            return ["--disable-agent"]
+        self.prefix = "kt%06x" % random.randrange(1 << 24)
+        self.kubelet_port = free_port()
+        return ["--node-ip", "127.0.0.1", "--resource-prefix", self.prefix, "--kubelet-port", str(self.kubelet_port)]
 
     @property
     def url(self):
@@ -117,6 +131,20 @@ class Server:
                 return r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()
+
+
+def api(server, method, path, body=None, ctype="application/json"):
+    """A JSON request with the admin certificate: (status code, parsed body or None)."""
+    data = json.dumps(body).encode() if body is not None else None
+    code, _, out = server.request(method, path, data, {"Content-Type": ctype} if data else {})
+    return code, (json.loads(out) if out else None)
+
+
+def api_get(server, path):
+    """GET of an object or list that must exist."""
+    code, obj = api(server, "GET", path)
+    assert code == 200, obj
+    return obj
 
 
 @pytest.fixture
@@ -186,3 +214,24 @@ def client(server):
     api = k8s_client.ApiClient(cfg)
     yield api
     api.close()
+
+
+def host_resources(prefix):
+    """What exists on the host under an agent's resource prefix (runc state, shims, network
+    namespaces, cgroups, mounts): must be empty after a test."""
+    found = glob.glob(f"/run/{prefix}") + glob.glob(f"/run/netns/{prefix}-*")
+    found += glob.glob(f"/sys/fs/cgroup/*/{prefix}") + glob.glob(f"/sys/fs/cgroup/{prefix}")
+    with open("/proc/self/mountinfo") as f:
+        found += [line.split()[4] for line in f if f"/{prefix}" in line.split()[4]]
+    return found
+
+
+@pytest.fixture
+def agent_server(tmp_path):
+    """A server running its embedded agent (node IP 127.0.0.1, a unique --resource-prefix, a free
+    --kubelet-port). At the end: exit status 0 and nothing left on the host under the prefix."""
+    s = Server(tmp_path, agent=True).start()
+    yield s
+    rc = s.stop()
+    assert rc == 0, f"kube server exited with {rc}:\n{s.read_log()[-4000:]}"
+    assert host_resources(s.prefix) == [], f"left on the host: {host_resources(s.prefix)}"

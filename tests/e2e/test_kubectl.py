@@ -31,10 +31,11 @@ def test_create_get_formats_delete(kubectl, tmp_path):
     f = tmp_path / "cm.yaml"
     f.write_text(CM.format(name="web", value="one"))
     assert kubectl("create", "-f", str(f)).strip() == "configmap/web created"
-    out = kubectl("get", "configmaps")
-    header, row = out.splitlines()[0].split(), out.splitlines()[1].split()
-    assert header == ["NAME", "DATA", "AGE"]
-    assert row[:2] == ["web", "1"]
+    # kube-root-ca.crt is in every namespace, published by a controller soon after start
+    wait_for(lambda: "kube-root-ca.crt" in kubectl("get", "cm", "-o", "name"), what="kube-root-ca.crt")
+    out = kubectl("get", "configmaps").splitlines()
+    assert out[0].split() == ["NAME", "DATA", "AGE"]
+    assert [r.split()[:2] for r in out[1:]] == [["kube-root-ca.crt", "1"], ["web", "1"]]
     obj = json.loads(kubectl("get", "configmap", "web", "-o", "json"))
     assert obj["kind"] == "ConfigMap" and obj["apiVersion"] == "v1"
     assert obj["data"] == {"key": "one"}
@@ -46,7 +47,7 @@ def test_create_get_formats_delete(kubectl, tmp_path):
     wide = kubectl("get", "cm", "-o", "wide")
     assert "web" in wide
     assert kubectl("get", "cm", "-l", "app=web", "-o", "name").strip() == "configmap/web"
-    assert kubectl("get", "cm", "-l", "app!=web", "-o", "name").strip() == ""
+    assert kubectl("get", "cm", "-l", "app!=web", "-o", "name").strip() == "configmap/kube-root-ca.crt"
     # Creating it again is a conflict with upstream's message and exit status.
     p = kubectl.run("create", "-f", str(f), check=False)
     assert p.returncode == 1
