@@ -5,7 +5,9 @@
  *   kbench port                               prints a free TCP port on 127.0.0.1
  *   kbench wait --port P --tls DIR            waits until /readyz answers 200 (30 s at most)
  *   kbench run  --port P --tls DIR --pid PID --dir DIR [--secs S] [--watchers N] [--events N]
- *               [--phases write,read,patch,watch]
+ *               [--phases write,read,patch,watch,sched]   (sched is not run by default)
+ *   kbench backlog-fill  --port P --tls DIR --nodes N --pods N           (sched_backlog.sh)
+ *   kbench backlog-drain --port P --tls DIR --nodes N --pods N --pid PID
  *
  * DESIGN
  * One libuv loop drives everything. A load phase runs `conns` request chains on one client
@@ -36,12 +38,30 @@
  *      each the time from just before its POST is sent to the arrival of its event at every
  *      watcher is recorded; the baseline is the POST's own latency in the same phase. The next
  *      create waits until every watcher has the event and the POST has its answer.
+ *   8. (sched, only when asked for) the scheduler: 100 nodes then 1000 nodes made through the
+ *      API (allocatable 32 cpu, 128 GiB, 110 pods; Ready; a Lease each), 1000 then 10000 pods
+ *      (100m cpu, 64 MiB) created over 16 connections while the scheduler places them, counted
+ *      through a watch of their namespace as they get spec.nodeName: the throughput is the pods
+ *      over the time from the first create to the last pod seen bound. The baseline is the API's
+ *      own bind-write rate in the same round: as many pods for a scheduler that does not run,
+ *      bound by kbench (POST pods/NAME/binding) over 16 connections. Then the server's RSS at
+ *      1000 nodes / 10000 pods and the time for a 1000-replica Deployment to have every pod
+ *      bound. The server must run with a --node-monitor-grace-period longer than the phase, so
+ *      that the nodes' Leases (never renewed) do not go stale.
+ *   9. (backlog-fill, backlog-drain: tests/bench/sched_backlog.sh) the scheduler on a backlog:
+ *      backlog-fill makes the nodes and pods of a round on a server run with --disable-scheduler;
+ *      the script restarts it with the scheduler; backlog-drain, started right after, polls
+ *      /readyz every 10 ms, then watches the pods from resourceVersion "" (every pod as ADDED,
+ *      then the bindings as MODIFIED) until all have spec.nodeName. The figure is the pods over
+ *      the time from the server's process start (/proc/PID/stat) to the last binding seen, also
+ *      from the API's first answer; the baseline is the bind-write rate as in 8, in the same run.
  *
  * Every request must succeed with the expected status: anything else is a failure, reported,
  * and makes the exit status 1. Slow figures never do. With KBENCH_DEBUG set in the environment,
  * each load phase also prints its client's connection counters (connects, reuse) to stderr.
  */
 #include "lib/buf.h"
+#include "lib/hmap.h"
 #include "lib/http_client.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -73,6 +93,8 @@ struct bench {
 	int watchers, events;
 	const char *phases;           /* comma-separated: write, read, patch, watch */
 	double loop_ms_1;             /* server loop CPU per event with one watcher */
+	double bind_rate;             /* sched: the API's bind-write rate of the last round */
+	int nodes, pods;              /* backlog-fill, backlog-drain */
 	char *ca, *cert, *key;        /* PEM */
 	int failures;
 };
@@ -129,6 +151,11 @@ static void row(const char *figure, const char *value, const char *baseline, dou
 		snprintf(r, sizeof(r), "%.2f", ratio);
 	printf("%-34s %-24s %-30s %7s  %s\n", figure, value, baseline, r, budget ? budget : "");
 	fflush(stdout);
+}
+
+static void table_head(void)
+{
+	printf("%-34s %-24s %-30s %7s  %s\n", "figure", "value", "baseline (same run)", "ratio", "budget");
 }
 
 static void fail(struct bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -287,7 +314,7 @@ struct load {
 	const char *what;             /* for messages: "GET", "POST", "PATCH (merge)", ... */
 	const char *target;           /* GET: the URL; CREATE: the collection; CUSTOM: for messages */
 	const char *prefix;           /* CREATE: object names are prefix-N */
-	int expect;                   /* expected status */
+	int expect;                   /* expected status (0: any 2xx) */
 	/* CUSTOM: fills q's method, target, headers and body (kept in the chain); checks an answer
 	 * with the expected status: 0, or -1 with what is wrong in why. */
 	void (*make)(struct chain *ch, struct http_client_request *q);
@@ -320,7 +347,8 @@ static void load_done(struct http_client_req *req, int err, const struct http_cl
 	struct buf why = BUF_INIT;
 	uint64_t now = now_ns();
 	l->inflight--;
-	if (err || resp->status != l->expect || (l->check && l->check(ch, resp, &why) < 0)) {
+	int status_ok = l->expect ? resp->status == l->expect : resp->status / 100 == 2;
+	if (err || !status_ok || (l->check && l->check(ch, resp, &why) < 0)) {
 		if (l->bad++ < 3)
 			fail(l->b, "%s %s: err %d (%s), status %d: %s%.200s", l->what, l->target, err,
 			     resp->error, resp->status, buf_str(&why), why.len ? "" : resp->body);
@@ -1250,6 +1278,431 @@ static void patch_phases(struct bench *b)
 	}
 }
 
+/* ---- the scheduler ---- */
+
+#define KB_SCHED_CONNS 16
+#define KB_SCHED_TIMEOUT_NS (600 * 1000000000ull)
+#define KB_DEPLOY_REPLICAS 1000
+/* A node's status as its kubelet registers it (a Node is created with its status). */
+#define KB_NODE_STATUS "{\"capacity\":{\"cpu\":\"32\",\"memory\":\"128Gi\",\"pods\":\"110\"}," \
+	"\"allocatable\":{\"cpu\":\"32\",\"memory\":\"128Gi\",\"pods\":\"110\"}," \
+	"\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\"}]}"
+
+/* One scheduler round: nodes made through the API, pods created and counted as they get bound
+ * through a watch of their namespace. */
+struct sround {
+	struct bench *b;
+	int nodes, pods;
+	char ns[64];
+	const char *step;             /* what the current LOAD_CUSTOM load sends */
+	/* the watch */
+	struct http_client *wc;
+	struct http_client_req *wreq;
+	struct buf line;              /* a partial event line */
+	struct hmap bound;            /* names of the pods seen bound (values unused) */
+	const char *count_prefix;     /* only pods named with this prefix are counted */
+	size_t counted;
+	uint64_t *sent;               /* pod p-N: when its create was sent */
+	struct lat create_bound;      /* pod p-N: from its create sent to it seen bound */
+	uint64_t t_last;              /* when the last counted pod was seen bound */
+	uint64_t t_first_mod;         /* when the first was seen bound by a MODIFIED event */
+	size_t added_bound;           /* counted pods already bound in their ADDED event */
+	int wended, wstopping;
+};
+
+/* Fills a round's fields and names its namespace; sr_teardown releases it. */
+static void sr_init(struct sround *r, struct bench *b, int nodes, int pods)
+{
+	memset(r, 0, sizeof(*r));
+	r->b = b;
+	r->nodes = nodes;
+	r->pods = pods;
+	r->sent = xcalloc((size_t)pods, sizeof(*r->sent));
+	snprintf(r->ns, sizeof(r->ns), "kbench-sched-%d", nodes);
+}
+
+/* Notes one watch event: a pod of the counted prefix seen with spec.nodeName. */
+static void sr_event(struct sround *r, const char *s, size_t len)
+{
+	cJSON *ev = json_parse(s, len, NULL);
+	const char *name = json_strv(ev, "object", "metadata", "name", NULL);
+	const char *node = json_strv(ev, "object", "spec", "nodeName", NULL);
+	const char *type = json_strv(ev, "type", NULL);
+	if (name && node && *node && r->count_prefix && !strncmp(name, r->count_prefix, strlen(r->count_prefix)) &&
+	    !hmap_get(&r->bound, name)) {
+		hmap_put(&r->bound, name, r);
+		r->counted++;
+		r->t_last = now_ns();
+		if (type && !strcmp(type, "ADDED"))
+			r->added_bound++;
+		else if (!r->t_first_mod)
+			r->t_first_mod = r->t_last;
+		long i = !strncmp(name, "p-", 2) ? strtol(name + 2, NULL, 10) : -1;
+		if (i >= 0 && i < r->pods && r->sent[i])
+			lat_add(&r->create_bound, r->t_last - r->sent[i]);
+	}
+	cJSON_Delete(ev);
+}
+
+static void sr_data(struct http_client_req *req, const char *data, size_t len)
+{
+	struct sround *r = http_client_req_data(req);
+	buf_add(&r->line, data, len);
+	size_t start = 0;
+	for (size_t i = 0; i < r->line.len; i++)
+		if (r->line.data[i] == '\n') {
+			sr_event(r, r->line.data + start, i - start);
+			start = i + 1;
+		}
+	memmove(r->line.data, r->line.data + start, r->line.len - start);
+	r->line.len -= start;
+}
+
+static void sr_done(struct http_client_req *req, int err, const struct http_client_response *resp)
+{
+	struct sround *r = http_client_req_data(req);
+	r->wended = 1;
+	r->wreq = NULL;
+	if (!r->wstopping)
+		fail(r->b, "the pod watch ended early: err %d (%s), status %d", err, resp->error, resp->status);
+}
+
+/* Builds request number l->sent of the current step. */
+static void sr_make(struct chain *ch, struct http_client_request *q)
+{
+	static const struct http_header json_ct = { "Content-Type", "application/json" };
+	struct sround *r = ch->l->arg;
+	size_t i = ch->l->sent;
+	const char *st = r->step;
+	buf_reset(&ch->body);
+	q->target = ch->target;
+	q->headers = &json_ct;
+	q->nheaders = 1;
+	q->method = "POST";
+	if (!strcmp(st, "node")) {
+		snprintf(ch->target, sizeof(ch->target), "/api/v1/nodes");
+		buf_addf(&ch->body, "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"kb-%d-%zu\","
+			 "\"labels\":{\"kubernetes.io/hostname\":\"kb-%d-%zu\",\"topology.kubernetes.io/zone\":"
+			 "\"zone-%zu\"}},\"status\":%s}", r->nodes, i, r->nodes, i, i % 3, KB_NODE_STATUS);
+	} else if (!strcmp(st, "lease")) {
+		snprintf(ch->target, sizeof(ch->target), "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases");
+		buf_addf(&ch->body, "{\"metadata\":{\"name\":\"kb-%d-%zu\"},\"spec\":{\"holderIdentity\":\"kb-%d-%zu\","
+			 "\"leaseDurationSeconds\":40}}", r->nodes, i, r->nodes, i);
+	} else if (!strcmp(st, "pod") || !strcmp(st, "held")) {
+		/* "held" pods name a scheduler that does not run: the bind baseline binds them. */
+		snprintf(ch->target, sizeof(ch->target), "/api/v1/namespaces/%s/pods", r->ns);
+		if (*st == 'p')
+			r->sent[i] = now_ns();
+		buf_addf(&ch->body, "{\"metadata\":{\"name\":\"%s-%zu\",\"labels\":{\"app\":\"kb\"}},\"spec\":{%s"
+			 "\"containers\":[{\"name\":\"c\",\"image\":\"registry.k8s.io/pause:3.9\",\"resources\":"
+			 "{\"requests\":{\"cpu\":\"100m\",\"memory\":\"64Mi\"}}}]}}", *st == 'p' ? "p" : "h", i,
+			 *st == 'p' ? "" : "\"schedulerName\":\"kbench-none\",");
+	} else if (!strcmp(st, "bind")) {
+		snprintf(ch->target, sizeof(ch->target), "/api/v1/namespaces/%s/pods/h-%zu/binding", r->ns, i);
+		buf_addf(&ch->body, "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"h-%zu\"},"
+			 "\"target\":{\"kind\":\"Node\",\"name\":\"kb-%d-%zu\"}}", i, r->nodes, i % (size_t)r->nodes);
+	} else if (!strcmp(st, "dnode") || !strcmp(st, "dlease")) {
+		snprintf(ch->target, sizeof(ch->target), "%s/kb-%d-%zu", *st == 'd' && st[1] == 'n' ? "/api/v1/nodes" :
+			 "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", r->nodes, i);
+		q->method = "DELETE";
+		q->nheaders = 0;
+		q->body = NULL;
+		q->body_len = 0;
+		return;
+	} else { /* "delete": pods p-N then h-N, with no grace period (no kubelet runs) */
+		char kind = i < (size_t)r->pods ? 'p' : 'h';
+		snprintf(ch->target, sizeof(ch->target), "/api/v1/namespaces/%s/pods/%c-%zu", r->ns, kind,
+			 i % (size_t)r->pods);
+		q->method = "DELETE";
+		buf_adds(&ch->body, "{\"gracePeriodSeconds\":0}");
+	}
+	q->body = ch->body.data;
+	q->body_len = ch->body.len;
+}
+
+/* Sends n requests of step over KB_SCHED_CONNS connections; returns their rate (0 on failure). */
+static double sr_load(struct sround *r, const char *step, size_t n, int expect, struct load *l)
+{
+	memset(l, 0, sizeof(*l));
+	r->step = step;
+	l->kind = LOAD_CUSTOM;
+	l->what = step;
+	l->target = step;
+	l->expect = expect;
+	l->make = sr_make;
+	l->arg = r;
+	l->max_reqs = n;
+	load_run(r->b, l, KB_SCHED_CONNS, 600);
+	return l->ok == n ? load_rate(l) : 0;
+}
+
+/* Runs the loop until count pods of prefix are seen bound (or the deadline). Returns 0 or -1. */
+static int sr_wait_bound(struct sround *r, const char *prefix, size_t count, uint64_t timeout_ns)
+{
+	uint64_t deadline = now_ns() + timeout_ns;
+	r->count_prefix = prefix;
+	while (r->counted < count && !r->wended && now_ns() < deadline)
+		uv_run(&r->b->loop, UV_RUN_ONCE);
+	if (r->counted < count)
+		fail(r->b, "only %zu of %zu pods %s* were bound", r->counted, count, prefix);
+	return r->counted < count ? -1 : 0;
+}
+
+/* Makes the namespace and the nodes (Ready, with allocatable, a Lease each). Returns 0 or -1. */
+static int sr_nodes(struct sround *r)
+{
+	struct load l;
+	struct http_client *c = bench_client(r->b, 1);
+	int rc = make_namespace(r->b, c, r->ns);
+	bench_client_close(r->b, c);
+	memset(&l, 0, sizeof(l));
+	if (rc == 0 && !sr_load(r, "node", (size_t)r->nodes, 201, &l))
+		rc = -1;
+	lat_release(&l.lat);
+	if (rc == 0 && !sr_load(r, "lease", (size_t)r->nodes, 201, &l))
+		rc = -1;
+	lat_release(&l.lat);
+	return rc;
+}
+
+/* Opens the watch of the round's pods from rv; from "" it first gets every pod as ADDED. */
+static int sr_watch(struct sround *r, const char *rv)
+{
+	char *target = xasprintf("/api/v1/namespaces/%s/pods?watch=1&resourceVersion=%s", r->ns, rv);
+	struct http_client_request q = { .method = "GET", .target = target, .on_data = sr_data, .on_done = sr_done,
+					 .data = r };
+	r->wc = bench_client(r->b, 1);
+	if (http_client_send(r->wc, &q, &r->wreq) != 0)
+		fail(r->b, "cannot open the pod watch");
+	free(target);
+	return r->wreq ? 0 : -1;
+}
+
+/* Makes the namespace and the nodes, then opens the watch from the current resourceVersion. */
+static int sr_setup(struct sround *r)
+{
+	char list[128], rv[32];
+	snprintf(list, sizeof(list), "/api/v1/namespaces/%s/pods", r->ns);
+	if (sr_nodes(r) < 0)
+		return -1;
+	struct http_client *c = bench_client(r->b, 1);
+	int rc = list_rv(r->b, c, list, rv, sizeof(rv));
+	bench_client_close(r->b, c);
+	return rc < 0 ? -1 : sr_watch(r, rv);
+}
+
+/* Deletes the round's pods (no grace period), nodes and Leases, and closes the watch. */
+static void sr_teardown(struct sround *r, int delete_all)
+{
+	struct load l;
+	memset(&l, 0, sizeof(l));
+	if (delete_all && sr_load(r, "delete", 2 * (size_t)r->pods, 200, &l) && sr_load(r, "dnode", (size_t)r->nodes, 200, &l))
+		sr_load(r, "dlease", (size_t)r->nodes, 200, &l);
+	lat_release(&l.lat);
+	r->wstopping = 1;
+	if (r->wreq)
+		http_client_cancel(r->wreq);
+	while (!r->wended && r->wreq)
+		uv_run(&r->b->loop, UV_RUN_ONCE);
+	if (r->wc)
+		bench_client_close(r->b, r->wc);
+	buf_release(&r->line);
+	hmap_release(&r->bound);
+	lat_release(&r->create_bound);
+	free(r->sent);
+}
+
+/* The time for a Deployment of KB_DEPLOY_REPLICAS replicas to have every pod bound. */
+static void sr_deployment(struct sround *r)
+{
+	struct one o;
+	char target[128], v[64], base[64];
+	struct http_client *c = bench_client(r->b, 1);
+	char *body = xasprintf("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+			       "\"spec\":{\"replicas\":%d,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":"
+			       "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+			       "\"image\":\"registry.k8s.io/pause:3.9\",\"resources\":{\"requests\":{\"cpu\":\"10m\"}}}]}}}}",
+			       KB_DEPLOY_REPLICAS);
+	snprintf(target, sizeof(target), "/apis/apps/v1/namespaces/%s/deployments", r->ns);
+	r->counted = 0;
+	r->count_prefix = "web-";
+	uint64_t t0 = now_ns();
+	int st = one_request(r->b, c, "POST", target, body, &o);
+	if (st != 201)
+		fail(r->b, "creating the Deployment: status %d: %.200s", st, buf_str(&o.body));
+	else if (sr_wait_bound(r, "web-", KB_DEPLOY_REPLICAS, KB_SCHED_TIMEOUT_NS / 5) == 0) {
+		double s = (double)(r->t_last - t0) / 1e9;
+		snprintf(v, sizeof(v), "%.2f s", s);
+		snprintf(base, sizeof(base), "%d pods at the bind rate: %.2f s", KB_DEPLOY_REPLICAS,
+			 r->b->bind_rate > 0 ? KB_DEPLOY_REPLICAS / r->b->bind_rate : 0);
+		row("Deployment 1000 replicas: all bound", v, base,
+		    r->b->bind_rate > 0 ? s / (KB_DEPLOY_REPLICAS / r->b->bind_rate) : -1, NULL);
+	}
+	buf_release(&o.body);
+	free(body);
+	bench_client_close(r->b, c);
+}
+
+/* One round: the nodes; the pods created over 16 connections while the scheduler places them
+ * (the figure: the pods over the time from the first create sent to the last pod seen bound,
+ * and each pod's time from its create sent to it seen bound); the server's RSS; the bind
+ * baseline (as many held pods, bound by kbench over 16 connections). */
+static void sched_round(struct bench *b, int nodes, int pods, int last, long idle_kib)
+{
+	struct sround r;
+	struct load l, bind;
+	char fig[64], v[64], base[64];
+	memset(&bind, 0, sizeof(bind));
+	memset(&l, 0, sizeof(l));
+	sr_init(&r, b, nodes, pods);
+	if (sr_setup(&r) < 0)
+		goto out;
+	r.count_prefix = "p-";
+	uint64_t t0 = now_ns();
+	double create_rate = sr_load(&r, "pod", (size_t)pods, 201, &l);
+	size_t at_created = r.counted;
+	uint64_t t_created = l.t1;
+	if (!create_rate || sr_wait_bound(&r, "p-", (size_t)pods, KB_SCHED_TIMEOUT_NS) < 0)
+		goto out;
+	double secs = (double)(r.t_last - t0) / 1e9, rate = pods / secs;
+	snprintf(fig, sizeof(fig), "server RSS, %d nodes / %d pods", nodes, pods);
+	rss_row(b, fig, idle_kib, NULL);
+	lat_release(&l.lat);
+	double bind_rate = sr_load(&r, "held", (size_t)pods, 201, &l) ? sr_load(&r, "bind", (size_t)pods, 0, &bind) : 0;
+	b->bind_rate = bind_rate;
+	snprintf(fig, sizeof(fig), "scheduler, %d pods / %d nodes", pods, nodes);
+	snprintf(v, sizeof(v), "%.0f pods/s (%.2f s)", rate, secs);
+	snprintf(base, sizeof(base), "API binds, %d conns %.0f /s", KB_SCHED_CONNS, bind_rate);
+	row(fig, v, base, bind_rate > 0 ? rate / bind_rate : -1, NULL);
+	snprintf(v, sizeof(v), "%.0f /s; %zu bound by then", create_rate, at_created);
+	snprintf(base, sizeof(base), "last bound %.2f s after", (double)(r.t_last - t_created) / 1e9);
+	row("  pod creates meanwhile, 16 conns", v, base, -1, NULL);
+	snprintf(v, sizeof(v), "%.2f / %.2f ms", lat_pct(&r.create_bound, 50), lat_pct(&r.create_bound, 99));
+	snprintf(base, sizeof(base), "bind alone %.2f / %.2f ms", lat_pct(&bind.lat, 50), lat_pct(&bind.lat, 99));
+	row("  pod create sent -> bound p50/p99", v, base, -1, NULL);
+	if (last)
+		sr_deployment(&r);
+out:
+	lat_release(&l.lat);
+	lat_release(&bind.lat);
+	sr_teardown(&r, !last && !b->failures);
+}
+
+static void sched_phases(struct bench *b, long idle_kib)
+{
+	sched_round(b, 100, 1000, 0, idle_kib);
+	sched_round(b, 1000, 10000, 1, idle_kib);
+}
+
+/* ---- the scheduler on a backlog (tests/bench/sched_backlog.sh) ---- */
+
+/* When the server process started, on now_ns()'s clock, from /proc/PID/stat (10 ms
+ * resolution); 0 when unknown. */
+static uint64_t server_start_ns(const struct bench *b)
+{
+	char path[64], line[1024];
+	unsigned long long ticks = 0;
+	struct timespec boot;
+	snprintf(path, sizeof(path), "/proc/%d/stat", b->pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char *p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	/* After "pid (comm)": starttime, in clock ticks since boot, is field 22. */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &ticks) != 1)
+		return 0;
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	uint64_t mono = now_ns(), since_boot = (uint64_t)boot.tv_sec * 1000000000u + (uint64_t)boot.tv_nsec;
+	uint64_t started = ticks * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
+	return mono - (since_boot - started);
+}
+
+/* Polls GET /readyz every 10 ms until the server answers anything (30 s at most). Returns the
+ * time of the first answer, 0 if none. */
+static uint64_t first_answer(struct bench *b)
+{
+	struct http_client *c = bench_client(b, 1);
+	uint64_t deadline = now_ns() + 30000000000ull, t = 0;
+	while (!t && now_ns() < deadline) {
+		struct one o;
+		if (one_request(b, c, "GET", "/readyz", NULL, &o) > 0)
+			t = now_ns();
+		else
+			usleep(10000);
+		buf_release(&o.body);
+	}
+	bench_client_close(b, c);
+	if (!t)
+		fail(b, "the server on port %d did not answer", b->port);
+	return t;
+}
+
+/* kbench backlog-fill: the round's nodes, Leases and pods, for a server that runs no scheduler. */
+static void backlog_fill(struct bench *b)
+{
+	struct sround r;
+	struct load l;
+	char fig[64], v[64];
+	memset(&l, 0, sizeof(l));
+	sr_init(&r, b, b->nodes, b->pods);
+	table_head();
+	if (sr_nodes(&r) == 0 && sr_load(&r, "pod", (size_t)b->pods, 201, &l)) {
+		snprintf(fig, sizeof(fig), "backlog: %d pods created", b->pods);
+		snprintf(v, sizeof(v), "%.0f /s", load_rate(&l));
+		row(fig, v, "", -1, NULL);
+	}
+	lat_release(&l.lat);
+	sr_teardown(&r, 0);
+}
+
+/* kbench backlog-drain: run on a server just started on a datastore that backlog-fill filled.
+ * Waits for the API, watches the pods from "" (every pod as ADDED, then the changes) until all
+ * are seen with spec.nodeName; then the server's RSS and the bind baseline (as many held pods,
+ * bound by kbench over 16 connections). */
+static void backlog_drain(struct bench *b)
+{
+	struct sround r;
+	struct load l, bind;
+	char fig[64], v[64], base[64];
+	long rss0 = 0, rss, hwm;
+	memset(&l, 0, sizeof(l));
+	memset(&bind, 0, sizeof(bind));
+	sr_init(&r, b, b->nodes, b->pods);
+	uint64_t t_start = server_start_ns(b), t_api = first_answer(b);
+	server_rss(b, &rss0, &hwm);
+	r.count_prefix = "p-";
+	if (!t_start || !t_api || sr_watch(&r, "") < 0 || sr_wait_bound(&r, "p-", (size_t)b->pods, KB_SCHED_TIMEOUT_NS) < 0)
+		goto out;
+	double secs = (double)(r.t_last - t_start) / 1e9, api_secs = (double)(r.t_last - t_api) / 1e9;
+	size_t moved = (size_t)b->pods - r.added_bound;
+	double mod_secs = r.t_first_mod ? (double)(r.t_last - r.t_first_mod) / 1e9 : 0;
+	if (server_rss(b, &rss, &hwm) == 0) {
+		snprintf(fig, sizeof(fig), "server RSS, %d nodes / %d pods", b->nodes, b->pods);
+		snprintf(v, sizeof(v), "%.1f MiB (HWM %.1f)", rss / 1024.0, hwm / 1024.0);
+		snprintf(base, sizeof(base), "at the first answer %.1f MiB", rss0 / 1024.0);
+		row(fig, v, base, -1, NULL);
+	}
+	double bind_rate = sr_load(&r, "held", (size_t)b->pods, 201, &l) ? sr_load(&r, "bind", (size_t)b->pods, 0, &bind) : 0;
+	snprintf(fig, sizeof(fig), "backlog: %d pods / %d nodes", b->pods, b->nodes);
+	snprintf(v, sizeof(v), "%.0f pods/s (%.2f s)", b->pods / secs, secs);
+	snprintf(base, sizeof(base), "API binds, %d conns %.0f /s", KB_SCHED_CONNS, bind_rate);
+	row(fig, v, base, bind_rate > 0 ? b->pods / secs / bind_rate : -1, NULL);
+	snprintf(v, sizeof(v), "%.0f pods/s (%.2f s)", b->pods / api_secs, api_secs);
+	snprintf(base, sizeof(base), "answered %.2f s after start", (double)(t_api - t_start) / 1e9);
+	row("  from the API's first answer", v, base, bind_rate > 0 ? b->pods / api_secs / bind_rate : -1, NULL);
+	snprintf(v, sizeof(v), "%.0f pods/s (%.2f s)", mod_secs > 0 ? (double)moved / mod_secs : 0, mod_secs);
+	snprintf(base, sizeof(base), "%zu bound in the first list", r.added_bound);
+	row("  first to last binding seen", v, base, -1, NULL);
+	snprintf(v, sizeof(v), "%.2f / %.2f ms", lat_pct(&bind.lat, 50), lat_pct(&bind.lat, 99));
+	row("  a bind alone (baseline) p50/p99", v, "", -1, NULL);
+out:
+	lat_release(&l.lat);
+	lat_release(&bind.lat);
+	sr_teardown(&r, 0);
+}
+
 static void run_all(struct bench *b)
 {
 	long idle = 0;
@@ -1257,8 +1710,7 @@ static void run_all(struct bench *b)
 	uname(&u);
 	printf("kbench: %ld CPUs, %s %s, %.1f s per throughput phase, %d watchers, %d events\n\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release, b->secs, b->watchers, b->events);
-	printf("%-34s %-24s %-30s %7s  %s\n", "figure", "value", "baseline (same run)", "ratio",
-	       "budget");
+	table_head();
 	rss_row(b, "server RSS after start (empty)", -1, &idle);
 	warm_up(b);
 	if (strstr(b->phases, "write"))
@@ -1271,6 +1723,8 @@ static void run_all(struct bench *b)
 		watch_phase(b, 1, b->events * 2, 0);
 		watch_phase(b, b->watchers, b->events, idle);
 	}
+	if (strstr(b->phases, "sched"))
+		sched_phases(b, idle);
 }
 
 /* ---- waiting for the server ---- */
@@ -1329,7 +1783,8 @@ static int free_port(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: kbench port | kbench wait|run --port P --tls DIR [--pid PID --dir DIR] [--secs S] "
-			"[--watchers N] [--events N] [--phases write,read,patch,watch]\n");
+			"[--watchers N] [--events N] [--phases write,read,patch,watch,sched]\n"
+			"       kbench backlog-fill|backlog-drain --port P --tls DIR --nodes N --pods N [--pid PID]\n");
 	exit(2);
 }
 
@@ -1340,6 +1795,7 @@ int main(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'i' },  { "dir", required_argument, NULL, 'd' },
 		{ "secs", required_argument, NULL, 's' }, { "watchers", required_argument, NULL, 'w' },
 		{ "events", required_argument, NULL, 'e' }, { "phases", required_argument, NULL, 'f' },
+		{ "nodes", required_argument, NULL, 'n' }, { "pods", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bench b = { .secs = 3, .watchers = 1000, .events = 100, .phases = "write,read,patch,watch" };
@@ -1359,6 +1815,8 @@ int main(int argc, char **argv)
 		case 'w': b.watchers = atoi(optarg); break;
 		case 'e': b.events = atoi(optarg); break;
 		case 'f': b.phases = optarg; break;
+		case 'n': b.nodes = atoi(optarg); break;
+		case 'P': b.pods = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -1374,6 +1832,10 @@ int main(int argc, char **argv)
 		if (b.pid <= 0 || !b.dir)
 			usage();
 		run_all(&b);
+	} else if (!strcmp(argv[1], "backlog-fill") && b.nodes > 0 && b.pods > 0) {
+		backlog_fill(&b);
+	} else if (!strcmp(argv[1], "backlog-drain") && b.nodes > 0 && b.pods > 0 && b.pid > 0) {
+		backlog_drain(&b);
 	} else {
 		usage();
 	}

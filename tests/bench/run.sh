@@ -4,7 +4,8 @@
 # tests/bench/kbench.c), stops the server with SIGTERM and removes everything.
 #
 # Environment: KUBE_BIN, KBENCH_BIN (default build/kube, build/kbench); KBENCH_ARGS (extra
-# kbench options, e.g. "--secs 1 --watchers 100 --events 20" for a quick run).
+# kbench options, e.g. "--secs 1 --watchers 100 --events 20" for a quick run); KUBE_ARGS (extra
+# server options, e.g. "--node-monitor-grace-period 3600" for the sched phase).
 # Exit status: 0, or 1 when a request failed, the server misbehaved or did not stop cleanly.
 # Slow figures never fail the run.
 set -u
@@ -34,8 +35,9 @@ echo "binary:  $KUBE_BIN ($("$KUBE_BIN" version 2>/dev/null | head -1))"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min averages before the run: other work on the machine skews every figure)"
 
 port=$("$KBENCH_BIN" port) || exit 1
+# shellcheck disable=SC2086 # KUBE_ARGS is a list of options
 "$KUBE_BIN" server --data-dir "$tmp/data" --bind-address 127.0.0.1 --https-listen-port "$port" \
-	--write-kubeconfig "$tmp/kubeconfig.yaml" --disable-agent --max-connections 4096 \
+	--write-kubeconfig "$tmp/kubeconfig.yaml" --disable-agent --max-connections 4096 ${KUBE_ARGS:-} \
 	>"$tmp/server.log" 2>&1 &
 pid=$!
 
