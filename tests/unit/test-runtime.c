@@ -219,6 +219,9 @@ TEST_IMPL(runtime_spec_resources_and_privileged)
 	ASSERT_STR(json_str(sc, "defaultAction"), "SCMP_ACT_ERRNO");
 	ASSERT(has_string(json_getv(sc, "architectures", NULL), "SCMP_ARCH_X86_64"));
 	ASSERT(has_string(json_getv(cJSON_GetArrayItem(json_getv(sc, "syscalls", NULL), 0), "names", NULL), "read"));
+	/* a shell pipeline needs pipe(2)/pipe2(2) */
+	ASSERT(has_string(json_getv(cJSON_GetArrayItem(json_getv(sc, "syscalls", NULL), 0), "names", NULL), "pipe"));
+	ASSERT(has_string(json_getv(cJSON_GetArrayItem(json_getv(sc, "syscalls", NULL), 0), "names", NULL), "pipe2"));
 	cJSON_Delete(spec);
 	cfg.privileged = 1;
 	struct cri_device dev = { .path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229,
