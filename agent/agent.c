@@ -375,6 +375,8 @@ int agent_embedded_start(uv_loop_t *owner, const struct agent_embed *e, void (*s
 	o.node_name = (char *)e->node_name;
 	o.resource_prefix = (char *)e->resource_prefix;
 	o.kubelet_port = e->kubelet_port;
+	if (e->registries_config)
+		o.registries_config = (char *)e->registries_config;
 	o.node_ip = (struct opt_list){ (char **)e->node_ips, e->n_node_ips };
 	o.node_label = (struct opt_list){ (char **)e->labels, e->nlabels };
 	o.node_taint = (struct opt_list){ (char **)e->taints, e->ntaints };

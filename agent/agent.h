@@ -111,6 +111,7 @@ struct agent_embed {
 	const char *node_name;
 	const char *resource_prefix;
 	int kubelet_port;
+	const char *registries_config; /* --registries-config of the server */
 	char *const *node_ips, *const *labels, *const *taints;
 	size_t n_node_ips, nlabels, ntaints;
 	int debug;

@@ -357,7 +357,10 @@ void kubelet_pod_changed(struct agent *a, const cJSON *pod, int deleted)
 	pod_kick(w);
 }
 
-/* An orphan: runtime state or a pod directory of no pod bound to this node. */
+/* An orphan: runtime state or a pod directory of no pod bound to this node. Its containers are
+ * those of the runtime (worker_adopt) and every root filesystem left under DATA/agent/pods/<uid>/
+ * _rootfs: the first sign of an orphan may be its sandbox, while a container already removed
+ * before a restart still has its root filesystem mounted. */
 static struct pod_worker *orphan(struct pods *st, const char *uid)
 {
 	struct pod_worker *w = hmap_get(&st->workers, uid);
@@ -369,6 +372,15 @@ static struct pod_worker *orphan(struct pods *st, const char *uid)
 	w->gone = w->terminating = 1;
 	w->prepared = 1;
 	log_info("pods: removing what is left of pod %s", uid);
+	char *rdir = xasprintf("%s/%s/_rootfs", st->a->cfg->pods_dir, uid);
+	DIR *rd = opendir(rdir);
+	struct dirent *re;
+	while (rd && (re = readdir(rd)))
+		if (re->d_name[0] != '.' && !ctr_find(w, re->d_name))
+			ctr_add(w, re->d_name, 0, (size_t)-1);
+	if (rd)
+		closedir(rd);
+	free(rdir);
 	return w;
 }
 
@@ -378,18 +390,8 @@ static void orphan_dirs(struct pods *st)
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		struct pod_worker *w = de->d_name[0] != '.' ? orphan(st, de->d_name) : NULL;
-		if (!w)
-			continue;
-		char *rdir = xasprintf("%s/%s/_rootfs", st->a->cfg->pods_dir, de->d_name);
-		DIR *rd = opendir(rdir);
-		struct dirent *re;
-		while (rd && (re = readdir(rd)))
-			if (re->d_name[0] != '.' && !ctr_find(w, re->d_name))
-				ctr_add(w, re->d_name, 0, (size_t)-1);
-		if (rd)
-			closedir(rd);
-		free(rdir);
-		worker_adopt(w);
+		if (w)
+			worker_adopt(w);
 	}
 	if (d)
 		closedir(d);

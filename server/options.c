@@ -33,6 +33,7 @@ void server_options_init(struct server_options *o)
 	o->terminated_pod_gc_threshold = 12500;
 	o->resource_prefix = "kube";
 	o->kubelet_port = 10250;
+	o->registries_config = "/etc/kube/registries.yaml";
 }
 
 #define O(n, t, v, g, u, ...) { n, t, v, g, u, __VA_ARGS__ }
@@ -63,6 +64,7 @@ void server_options_cmd(struct server_options *o, struct opt_cmd *cmd)
 		O("node-taint", OPT_LIST, &o->node_taint, "Agent", "Taint of the embedded agent's node, KEY[=VALUE]:EFFECT (repeatable)", 0, 0, "TAINT"),
 		O("resource-prefix", OPT_STRING, &o->resource_prefix, "Agent", "Prefix naming every host resource of the embedded agent", 0, 0, "PREFIX"),
 		O("kubelet-port", OPT_INT, &o->kubelet_port, "Agent", "HTTPS port of the embedded agent's kubelet API", 1, 65535, "PORT"),
+		O("registries-config", OPT_STRING, &o->registries_config, "Agent", "Registry mirrors and credentials of the embedded agent (k3s's registries.yaml format)", 0, 0, "FILE"),
 		O("disable-scheduler", OPT_BOOL, &o->disable_scheduler, "Components", "Do not run the scheduler", 0, 0, NULL),
 		O("datastore-endpoint", OPT_STRING, &o->datastore_endpoint, "Datastore", "Datastore to use: \"sqlite\"", 0, 0, "URL"),
 		O("compact-min-revisions", OPT_INT, &o->compact_min_revisions, "Datastore", "Revisions of history compaction always keeps", 1, INT_MAX, "N"),
@@ -142,6 +144,7 @@ int server_options_complete(const struct server_options *o, struct server_config
 	copy_list(&o->node_taint, &cfg->node_taints, &cfg->n_node_taints);
 	cfg->resource_prefix = xstrdup(o->resource_prefix ? o->resource_prefix : "kube");
 	cfg->kubelet_port = (int)o->kubelet_port;
+	cfg->registries_config = xstrdup(o->registries_config ? o->registries_config : "");
 	cfg->disable_scheduler = o->disable_scheduler;
 	if (strcmp(o->datastore_endpoint, "sqlite") && !starts_with(o->datastore_endpoint, "sqlite://"))
 		buf_addf(err, "--datastore-endpoint: \"%s\" is not supported: only \"sqlite\" is available\n",
@@ -235,6 +238,7 @@ void server_config_release(struct server_config *cfg)
 	free_list(cfg->node_labels, cfg->n_node_labels);
 	free_list(cfg->node_taints, cfg->n_node_taints);
 	free(cfg->resource_prefix);
+	free(cfg->registries_config);
 	free(cfg->log_path);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -153,7 +153,8 @@ static void start_agent(struct server *srv)
 			      http_server_port(srv->http));
 	struct agent_embed e = { .server_url = url, .token_path = cfg->token_path, .data_dir = cfg->data_dir,
 				 .node_name = cfg->node_name, .resource_prefix = cfg->resource_prefix,
-				 .kubelet_port = cfg->kubelet_port, .node_ips = cfg->node_ips,
+				 .kubelet_port = cfg->kubelet_port,
+				 .registries_config = cfg->registries_config, .node_ips = cfg->node_ips,
 				 .n_node_ips = cfg->n_node_ips, .labels = cfg->node_labels, .nlabels = cfg->n_node_labels,
 				 .taints = cfg->node_taints, .ntaints = cfg->n_node_taints, .debug = cfg->debug };
 	if (agent_embedded_start(srv->loop, &e, agent_stopped, srv, &srv->agent, &err) < 0)

@@ -39,6 +39,7 @@ struct server_options {
 	struct opt_list node_taint;
 	char *resource_prefix;
 	long long kubelet_port;
+	char *registries_config;      /* embedded agent: --registries-config */
 	char *datastore_endpoint;
 	char *config;
 	int debug;
@@ -78,6 +79,7 @@ struct server_config {
 	size_t n_node_ips, n_node_labels, n_node_taints;
 	char *resource_prefix;
 	int kubelet_port;
+	char *registries_config;      /* the embedded agent's registries.yaml (k3s's format) */
 	int disable_scheduler;
 	int debug;
 	char *log_path;

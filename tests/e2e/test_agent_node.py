@@ -52,7 +52,10 @@ def ready(node):
 class Agent:
     """A `kube agent` process on loopback (or in a network namespace)."""
 
-    def __init__(self, tmp_path, server_url, token, name, extra=(), netns=None, data=None):
+    def __init__(self, tmp_path, server_url, token, name, extra=(), netns=None, data=None, nsenter=False):
+        """netns runs it in that network namespace: with `ip netns exec` (which also remounts /sys,
+        hiding the cgroup hierarchies), or with nsenter=True in the network namespace only (for
+        an agent that runs pods)."""
         self.data_dir = str(data or tmp_path / f"agent-{name}")
         self.log_path = str(tmp_path / f"agent-{name}-{random.randrange(1 << 30)}.log")
         self.prefix = "kt%06x" % random.randrange(1 << 24)
@@ -61,7 +64,7 @@ class Agent:
         if "--node-ip" not in extra:
             args += ["--node-ip", "127.0.0.1"]
         if netns:
-            args = ["ip", "netns", "exec", netns, *args]
+            args = (["nsenter", f"--net=/run/netns/{netns}"] if nsenter else ["ip", "netns", "exec", netns]) + args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
 
@@ -481,7 +484,8 @@ def test_agent_in_netns_joins(veth, tmp_path, agents):
     s.start()
     try:
         a = Agent(tmp_path, s.url, token_of(s), "netns-node", ["--node-ip", ns_ip, "--node-label", "where=netns",
-                                                              "--node-taint", "isolated:NoExecute"], netns=ns)
+                                                              "--node-taint", "isolated:NoExecute"], netns=ns,
+                  nsenter=True)  # `ip netns exec` hides /sys/fs/cgroup: the pod worker cannot start
         agents.append(a)
         node = wait_for(lambda: (lambda n: n if ready(n) else None)(get_json(s, "/api/v1/nodes/netns-node")),
                         timeout=40, what=f"netns-node Ready (log {a.log_path})")
