@@ -277,8 +277,15 @@ static cJSON *process_json(const struct cri_container_config *cfg,
 	json_set(c, "permitted", caps_array(caps));
 	if (cfg->no_new_privs)
 		cJSON_AddBoolToObject(p, "noNewPrivileges", 1);
-	if (cfg->has_oom_score_adj)
-		cJSON_AddNumberToObject(p, "oomScoreAdj", cfg->oom_score_adj);
+	if (cfg->has_oom_score_adj) {
+		/* Lowering oom_score_adj needs CAP_SYS_RESOURCE (24); without it (an agent in a
+		 * container) runc init fails, so a Guaranteed pod's -997 is raised to 0, as
+		 * containerd's restrict_oom_score_adj does. */
+		int adj = cfg->oom_score_adj;
+		if (!(ctx->caps & (1ull << 24)) && adj < 0)
+			adj = 0;
+		cJSON_AddNumberToObject(p, "oomScoreAdj", adj);
+	}
 	return p;
 }
 

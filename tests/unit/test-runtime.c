@@ -223,6 +223,20 @@ TEST_IMPL(runtime_spec_resources_and_privileged)
 	ASSERT(has_string(json_getv(cJSON_GetArrayItem(json_getv(sc, "syscalls", NULL), 0), "names", NULL), "pipe"));
 	ASSERT(has_string(json_getv(cJSON_GetArrayItem(json_getv(sc, "syscalls", NULL), 0), "names", NULL), "pipe2"));
 	cJSON_Delete(spec);
+	/* a Guaranteed pod's oom_score_adj: kept with CAP_SYS_RESOURCE, raised to 0 without it */
+	cfg.has_oom_score_adj = 1;
+	cfg.oom_score_adj = -997;
+	uint64_t own = ctx.caps;
+	ctx.caps = own | (1ull << 24);
+	spec = cri_bundle_spec(&cfg, &ctx, &err);
+	ASSERT(json_int(json_obj(spec, "process"), "oomScoreAdj", &v) == 0 && v == -997);
+	cJSON_Delete(spec);
+	ctx.caps = own & ~(1ull << 24);
+	spec = cri_bundle_spec(&cfg, &ctx, &err);
+	ASSERT(json_int(json_obj(spec, "process"), "oomScoreAdj", &v) == 0 && v == 0);
+	cJSON_Delete(spec);
+	ctx.caps = own;
+	cfg.has_oom_score_adj = 0;
 	cfg.privileged = 1;
 	struct cri_device dev = { .path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229,
 				  .mode = 0666 };
