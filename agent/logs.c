@@ -465,6 +465,11 @@ static int find_file(struct logreq *l, struct http_request *req)
 		return -1;
 	}
 	if (!previous && json_getv(cs, "state", "waiting", NULL)) {
+		/* upstream words the two commonest pull failures */
+		if (waiting && !strcmp(waiting, "ErrImagePull"))
+			waiting = "image can't be pulled";
+		else if (waiting && !strcmp(waiting, "ImagePullBackOff"))
+			waiting = "trying and failing to pull image";
 		error_response(l, 400, "container \"%s\" in pod \"%s\" is waiting to start: %s", l->container, l->pod,
 			       waiting ? waiting : "ContainerCreating");
 		return -1;

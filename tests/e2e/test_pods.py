@@ -304,3 +304,116 @@ def test_pod_cgroup_limits_and_qos(cluster):
     shares = cgroup_value(cluster.prefix, uid, "cpu", "cpu.shares", "cpu.weight")
     assert shares in ("512", "20"), shares  # 500m; cgroup v2: the weight converted from 512 shares
     delete_and_wait(cluster, "limited")
+
+
+# ---- container logs through the API server and the kubelet API ----------------------------------
+# A real pod: c1 exits once and runs again (restartCount 1, so a previous log exists), c2 waits for
+# an image it may not pull. Both runs of c1 print nothing; the test then writes CRI-format lines
+# with chosen timestamps into the files the shim made, DATA/agent/pods/<uid>/c1/<restartCount>.log,
+# so that tail, since, partial lines and rotation can be checked exactly.
+
+LINES_PREV = "2024-05-01T10:00:00.5Z stdout F from the previous run\n"
+LINES = ("2024-05-01T10:00:01.000000001Z stdout F first line\n"
+         "2024-05-01T10:00:02Z stderr P partial-\n"
+         "2024-05-01T10:00:02.25Z stdout F joined\n"
+         "2030-01-01T00:00:00.123Z stdout F from the future\n")
+
+
+@pytest.fixture
+def log_pod(cluster):
+    name = "logs-%05x" % int.from_bytes(os.urandom(3), "big")
+    apply(cluster, make_pod(name, [
+        ctr("c1", "[ -e /w/ran ] && exec sleep 3600; touch /w/ran; exit 1", volumeMounts=[{"name": "w", "mountPath": "/w"}]),
+        {"name": "c2", "image": "absent:1", "imagePullPolicy": "Never"}], volumes=[{"name": "w", "emptyDir": {}}]))
+
+    def settled():
+        c1, c2 = cstatus(cluster, name, "c1") or {}, cstatus(cluster, name, "c2") or {}
+        return (c1.get("restartCount") == 1 and "running" in c1.get("state", {})
+                and (c2.get("state", {}).get("waiting") or {}).get("reason") == "ErrImageNeverPull")
+    wait_for(settled, timeout=60, what="c1 running after one restart and c2 waiting")
+    d = os.path.join(cluster.data_dir, "agent", "pods", pod(cluster, name)["metadata"]["uid"], "c1")
+    assert os.path.getsize(os.path.join(d, "0.log")) == 0 and os.path.getsize(os.path.join(d, "1.log")) == 0
+    with open(os.path.join(d, "0.log"), "a") as f:
+        f.write(LINES_PREV)
+    with open(os.path.join(d, "1.log"), "a") as f:
+        f.write(LINES)
+    yield name, d
+    delete_and_wait(cluster, name)
+
+
+@pytest.mark.parametrize("version", KUBECTL_VERSIONS)
+def test_kubectl_logs(cluster, tmp_path, log_pod, version):
+    name, _ = log_pod
+    k = Kubectl(version, cluster, tmp_path)
+    assert k("logs", name, "-c", "c1") == "first line\npartial-joined\nfrom the future\n"
+    assert k("logs", name, "-c", "c1", "--timestamps") == (
+        "2024-05-01T10:00:01.000000001Z first line\n2024-05-01T10:00:02Z partial-joined\n"
+        "2030-01-01T00:00:00.123Z from the future\n")
+    assert k("logs", name, "-c", "c1", "--tail", "1") == "from the future\n"
+    # as upstream's tail, lines of the file are counted: a partial line is one
+    assert k("logs", name, "-c", "c1", "--tail", "2") == "joined\nfrom the future\n"
+    assert k("logs", name, "-c", "c1", "--tail", "3") == "partial-joined\nfrom the future\n"
+    assert k("logs", name, "-c", "c1", "--since-time", "2024-05-01T10:00:02Z") == "partial-joined\nfrom the future\n"
+    assert k("logs", name, "-c", "c1", "--since", "1h") == "from the future\n"
+    assert k("logs", name, "-c", "c1", "--limit-bytes", "7") == "first l"
+    assert k("logs", name, "-c", "c1", "--previous") == "from the previous run\n"
+    r = k.run("logs", name, "-c", "c2", check=False)
+    assert r.returncode != 0 and f'container "c2" in pod "{name}" is waiting to start: ErrImageNeverPull' in r.stderr
+    r = k.run("logs", name, "-c", "c2", "--previous", check=False)
+    assert r.returncode != 0 and "previous terminated container" in r.stderr
+
+
+def test_pod_log_api_errors(cluster, log_pod):
+    name, _ = log_pod
+    base = f"/api/v1/namespaces/default/pods/{name}/log"
+    code, _, body = cluster.request("GET", base)
+    assert code == 400 and f"a container name must be specified for pod {name}, choose one of: [c1 c2]" in json.loads(body)["message"]
+    code, _, body = cluster.request("GET", base + "?container=nope")
+    assert code == 400 and json.loads(body)["message"] == f"container nope is not valid for pod {name}"
+    code, _, body = cluster.request("GET", base + "?container=c1&tailLines=abc")
+    assert code == 400 and json.loads(body)["reason"] == "BadRequest"
+    code, _, body = cluster.request("GET", base + "?container=c1&tailLines=-2")
+    assert code == 422 and json.loads(body)["details"]["kind"] == "PodLogOptions"
+    code, _, body = cluster.request("GET", base + "?container=c1&limitBytes=0")
+    assert code == 422
+    code, _, body = cluster.request("GET", base + "?container=c1&sinceSeconds=5&sinceTime=2024-01-01T00:00:00Z")
+    assert code == 422 and "at most one of" in json.loads(body)["message"]
+    code, _, body = cluster.request("GET", "/api/v1/namespaces/default/pods/missing/log")
+    assert code == 404
+    code, hdrs, body = cluster.request("GET", base + "?container=c1&timestamps=true&tailLines=1")
+    assert code == 200 and body == b"2030-01-01T00:00:00.123Z from the future\n"
+
+
+def test_pod_log_python_client(cluster, log_pod):
+    from kubernetes import client as k8s, config
+    name, _ = log_pod
+    cfg = k8s.Configuration()
+    config.load_kube_config(config_file=cluster.kubeconfig, client_configuration=cfg)
+    with k8s.ApiClient(cfg) as api:
+        v1 = k8s.CoreV1Api(api)
+        assert v1.read_namespaced_pod_log(name, "default", container="c1", tail_lines=1,
+                                          timestamps=True) == "2030-01-01T00:00:00.123Z from the future\n"
+        assert v1.read_namespaced_pod_log(name, "default", container="c1", previous=True) == "from the previous run\n"
+        with pytest.raises(k8s.exceptions.ApiException) as e:
+            v1.read_namespaced_pod_log(name, "default", container="c2")
+        assert e.value.status == 400 and "is waiting to start" in e.value.body
+
+
+def test_kubectl_logs_follow_and_rotation(cluster, tmp_path, log_pod):
+    name, d = log_pod
+    k = Kubectl("1.27", cluster, tmp_path)
+    p = k.popen("logs", "-f", name, "-c", "c1", "--tail", "1")
+    try:
+        assert p.stdout.readline() == "from the future\n"
+        with open(os.path.join(d, "1.log"), "a") as f:
+            f.write("2030-01-01T00:00:01Z stdout P ap")  # half a line of the file first
+            f.flush()
+            f.write("pe\n2030-01-01T00:00:01Z stdout F nded\n")
+        assert p.stdout.readline() == "appended\n"
+        os.rename(os.path.join(d, "1.log"), os.path.join(d, "1.log.1"))  # rotation
+        with open(os.path.join(d, "1.log"), "w") as f:
+            f.write("2030-01-01T00:00:02Z stdout F after rotation\n")
+        assert p.stdout.readline() == "after rotation\n"
+    finally:
+        p.kill()
+        p.wait()
