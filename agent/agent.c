@@ -17,27 +17,60 @@
  * the thread and reports.
  */
 #include "agent/internal.h"
+#include "cri/cri.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the pod informer -------------------------------------------------------------------- */
+/* ---- the informers ---------------------------------------------------------------------- */
+
+/* Hands a change to the network parts (weak hooks: a part that is not linked is skipped). */
+static void net_dispatch(struct agent *a, enum agent_kind kind, const cJSON *old, const cJSON *obj)
+{
+	if (a->stopping)
+		return;
+	if (net_changed)
+		net_changed(a, kind, old, obj);
+	if (proxy_changed)
+		proxy_changed(a, kind, old, obj);
+	if (dns_changed)
+		dns_changed(a, kind, old, obj);
+}
+
+/* Tells the network parts once that every informer has delivered its first list. */
+static void maybe_net_synced(struct agent *a)
+{
+	struct rest_informer *all[] = { a->pods, a->services, a->slices, a->nodes };
+	if (a->net_synced_sent || a->stopping)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+		if (!all[i] || !rest_informer_synced(all[i]))
+			return;
+	a->net_synced_sent = 1;
+	if (net_synced)
+		net_synced(a);
+	if (proxy_synced)
+		proxy_synced(a);
+	if (dns_synced)
+		dns_synced(a);
+}
 
 static void pod_add(const cJSON *obj, void *data)
 {
 	struct agent *a = data;
 	if (kubelet_pod_changed)
 		kubelet_pod_changed(a, obj, 0);
+	net_dispatch(a, AGENT_POD, NULL, obj);
 }
 
 static void pod_update(const cJSON *old, const cJSON *obj, void *data)
 {
 	struct agent *a = data;
-	UNUSED(old);
 	if (kubelet_pod_changed)
 		kubelet_pod_changed(a, obj, 0);
+	net_dispatch(a, AGENT_POD, old, obj);
 }
 
 static void pod_delete(const cJSON *obj, void *data)
@@ -45,6 +78,7 @@ static void pod_delete(const cJSON *obj, void *data)
 	struct agent *a = data;
 	if (kubelet_pod_changed)
 		kubelet_pod_changed(a, obj, 1);
+	net_dispatch(a, AGENT_POD, obj, NULL);
 }
 
 static void pods_synced(void *data)
@@ -53,20 +87,75 @@ static void pods_synced(void *data)
 	log_info("agent: %zu pods bound to node %s", rest_informer_count(a->pods), a->cfg->node_name);
 	if (kubelet_pods_synced)
 		kubelet_pods_synced(a);
+	maybe_net_synced(a);
 }
 
-static void start_pods(struct agent *a)
+/* The cluster-wide informers: each one's data is a struct net_informer (agent and kind). */
+static void cw_add(const cJSON *obj, void *data)
 {
-	static const struct rest_informer_ops ops = { pod_add, pod_update, pod_delete, pods_synced };
+	struct net_informer *ni = data;
+	net_dispatch(ni->a, (enum agent_kind)ni->kind, NULL, obj);
+}
+
+static void cw_update(const cJSON *old, const cJSON *obj, void *data)
+{
+	struct net_informer *ni = data;
+	net_dispatch(ni->a, (enum agent_kind)ni->kind, old, obj);
+}
+
+static void cw_delete(const cJSON *obj, void *data)
+{
+	struct net_informer *ni = data;
+	net_dispatch(ni->a, (enum agent_kind)ni->kind, obj, NULL);
+}
+
+static void cw_synced(void *data)
+{
+	struct net_informer *ni = data;
+	maybe_net_synced(ni->a);
+}
+
+static void start_informers(struct agent *a)
+{
+	static const struct rest_informer_ops pod_ops = { pod_add, pod_update, pod_delete, pods_synced };
+	static const struct rest_informer_ops cw_ops = { cw_add, cw_update, cw_delete, cw_synced };
+	static const char *const paths[] = { "/api/v1/services", "/apis/discovery.k8s.io/v1/endpointslices",
+					     "/api/v1/nodes" };
+	struct rest_informer **slots[] = { &a->services, &a->slices, &a->nodes };
+	static const enum agent_kind kinds[] = { AGENT_SERVICE, AGENT_SLICE, AGENT_NODE };
 	char *sel = xasprintf("spec.nodeName=%s", a->cfg->node_name);
-	struct rest_informer_config ic = { .path = "/api/v1/pods", .field_selector = sel, .ops = &ops, .data = a };
+	struct rest_informer_config ic = { .path = "/api/v1/pods", .field_selector = sel, .ops = &pod_ops, .data = a };
 	struct buf err = BUF_INIT;
 	if (kubelet_pods_start && kubelet_pods_start(a, &err) < 0)
 		log_error("agent: the pod worker failed to start: %s", buf_str(&err));
+	int (*starts[])(struct agent *, struct buf *) = { net_start, proxy_start, dns_start };
+	static const char *const names[] = { "the pod network", "the service proxy", "the DNS server" };
+	for (size_t i = 0; i < ARRAY_SIZE(starts); i++) {
+		buf_reset(&err);
+		if (starts[i] && starts[i](a, &err) < 0)
+			log_error("agent: %s failed to start: %s", names[i], buf_str(&err));
+	}
 	if (rest_informer_start(a->api, &ic, &a->pods) < 0)
 		log_error("agent: cannot watch the pods of node %s", a->cfg->node_name);
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		struct net_informer *ni = &a->net_informers[i];
+		ni->a = a;
+		ni->kind = kinds[i];
+		struct rest_informer_config c = { .path = paths[i], .ops = &cw_ops, .data = ni };
+		if (rest_informer_start(a->api, &c, slots[i]) < 0)
+			log_error("agent: cannot watch %s", paths[i]);
+	}
 	free(sel);
 	buf_release(&err);
+}
+
+size_t agent_sandboxes(struct agent *a)
+{
+	struct cri_runtime *rt = pods_runtime ? pods_runtime(a) : NULL;
+	const struct cri_sandbox **list = NULL;
+	size_t n = rt ? cri_sandbox_list(rt, &list) : 0;
+	free(list);
+	return n;
 }
 
 const cJSON *agent_pod(const struct agent *a, const char *ns, const char *name)
@@ -147,7 +236,7 @@ static void node_ready(struct agent *a)
 	lease_start(a);
 	if (kubeletapi_start(a, &err) < 0)
 		log_error("agent: the kubelet API is not served: %s", buf_str(&err));
-	start_pods(a);
+	start_informers(a);
 	buf_release(&err);
 }
 
@@ -173,12 +262,31 @@ static void api_closed(void *arg)
 	close_handle((uv_handle_t *)&a->stop_async);
 }
 
-static void pods_stopped(struct agent *a)
+static void close_api(struct agent *a)
 {
 	if (a->api)
 		rest_client_close(a->api, api_closed, a);
 	else
 		api_closed(a);
+}
+
+/* The network parts stop one after the other (dns, proxy, net), then the API client closes. */
+static void net_stopped(struct agent *a)
+{
+	void (*stops[])(struct agent *, void (*)(struct agent *)) = { dns_stop, proxy_stop, net_stop };
+	while (a->net_stop_step < ARRAY_SIZE(stops)) {
+		void (*stop)(struct agent *, void (*)(struct agent *)) = stops[a->net_stop_step++];
+		if (stop) {
+			stop(a, net_stopped);
+			return;
+		}
+	}
+	close_api(a);
+}
+
+static void pods_stopped(struct agent *a)
+{
+	net_stopped(a);
 }
 
 void agent_stop(struct agent *a)
@@ -187,8 +295,10 @@ void agent_stop(struct agent *a)
 		return;
 	a->stopping = 1;
 	log_info("agent: stopping");
-	if (a->pods)
-		rest_informer_stop(a->pods);
+	struct rest_informer *infs[] = { a->pods, a->services, a->slices, a->nodes };
+	for (size_t i = 0; i < ARRAY_SIZE(infs); i++)
+		if (infs[i])
+			rest_informer_stop(infs[i]);
 	join_stop(a);
 	node_stop(a);
 	lease_stop(a);
@@ -251,6 +361,10 @@ static int agent_begin(struct agent *a)
 /* Frees what the parts kept until after the loop ended. */
 static void agent_release(struct agent *a)
 {
+	void (*frees[])(struct agent *) = { dns_free, proxy_free, net_free };
+	for (size_t i = 0; i < ARRAY_SIZE(frees); i++)
+		if (frees[i])
+			frees[i](a);
 	join_free(a);
 	node_free(a);
 	lease_free(a);
@@ -264,6 +378,7 @@ static void agent_release(struct agent *a)
 	free(a->cluster_domain);
 	free(a->cluster_cidr);
 	free(a->service_cidr);
+	free(a->flannel_backend);
 	free(a->node_uid);
 	free(a->pod_cidr);
 	free(a->runtime_version);

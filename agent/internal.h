@@ -32,6 +32,12 @@ struct agent_node;
 struct agent_lease;
 struct kubelet_api;
 
+/* The data of a cluster-wide informer (agent.c): its agent and enum agent_kind. */
+struct net_informer {
+	struct agent *a;
+	int kind;
+};
+
 /* The runtime state of one agent. Owned by agent_run / the agent thread; everything lives on
  * its loop. Parts keep their own state behind the pointers below; all of it is freed after the
  * loop has ended (so callbacks of requests cancelled at stop still find it). */
@@ -62,6 +68,16 @@ struct agent {
 	uv_signal_t sigterm, sigint;
 	uv_async_t stop_async;    /* agent_thread_stop (embedded) */
 	void *pods_state;         /* the pod worker's state (agent/pod*.c) */
+	/* cluster-wide informers shared by the network parts (agent.c): Services, EndpointSlices
+	 * (discovery.k8s.io/v1) and Nodes; NULL until the Node is registered */
+	struct rest_informer *services, *slices, *nodes;
+	int net_synced_sent;      /* the network parts were told that every informer has synced */
+	void *net_state;          /* the pod network's state (agent/net*.c) */
+	void *proxy_state;        /* the service proxy's state (agent/proxy*.c) */
+	void *dns_state;          /* the DNS server's state (agent/dns*.c) */
+	char *flannel_backend;    /* from the server's /v1-kube/config: "vxlan", "host-gw" or "none" */
+	struct net_informer net_informers[3]; /* agent.c: the data of the three informers above */
+	unsigned net_stop_step;   /* agent.c: which network part stops next */
 };
 
 /* Stops everything (idempotent); the loop then ends. */
@@ -267,6 +283,53 @@ void kubelet_pod_changed(struct agent *a, const cJSON *pod, int deleted) __attri
 void kubelet_pods_synced(struct agent *a) __attribute__((weak));
 void kubelet_pods_stop(struct agent *a, void (*done)(struct agent *a)) __attribute__((weak));
 int kubelet_runtime_ready(struct agent *a, struct buf *why) __attribute__((weak));
+
+/* ---- network: pod network (agent/net*.c), proxy (agent/proxy*.c, netfilter/), DNS (agent/dns*.c) */
+/*
+ * agent.c runs three cluster-wide informers (Services, EndpointSlices, Nodes) beside the pod
+ * informer, once the Node is registered, and hands every change to the three network parts
+ * through the weak hooks below (a part that is not linked is skipped):
+ *
+ * X_start(a, err)  once, after the Node is registered and before any informer starts; a
+ *                  negative return is logged (err says why) and the agent keeps going without
+ *                  that part (its other hooks are still called: they must cope).
+ * X_changed(a, kind, old, obj)
+ *                  every change of a Service, EndpointSlice, Node (all of the cluster) or Pod
+ *                  (bound to this node): old NULL for an add; obj NULL for a delete (old is the
+ *                  last state). Both borrowed for the call. On the agent's loop.
+ * X_synced(a)      once, when every informer (pods included) has delivered its first list: a
+ *                  full resync can run now.
+ * X_stop(a, done)  when the agent stops, after the pod worker has stopped: release loop handles
+ *                  and requests, then call done(a) exactly once (now or later). Host state
+ *                  (links, routes, tables) is kept while pod sandboxes remain, so running pods
+ *                  keep their network across an agent restart; with none left it is removed.
+ * X_free(a)        after the loop ended: free the rest.
+ *
+ * The order: start net, proxy, dns; stop dns, proxy, net (each after the previous one's done).
+ */
+enum agent_kind { AGENT_SERVICE, AGENT_SLICE, AGENT_NODE, AGENT_POD };
+
+int net_start(struct agent *a, struct buf *err) __attribute__((weak));
+void net_changed(struct agent *a, enum agent_kind kind, const cJSON *old, const cJSON *obj) __attribute__((weak));
+void net_synced(struct agent *a) __attribute__((weak));
+void net_stop(struct agent *a, void (*done)(struct agent *a)) __attribute__((weak));
+void net_free(struct agent *a) __attribute__((weak));
+
+int proxy_start(struct agent *a, struct buf *err) __attribute__((weak));
+void proxy_changed(struct agent *a, enum agent_kind kind, const cJSON *old, const cJSON *obj) __attribute__((weak));
+void proxy_synced(struct agent *a) __attribute__((weak));
+void proxy_stop(struct agent *a, void (*done)(struct agent *a)) __attribute__((weak));
+void proxy_free(struct agent *a) __attribute__((weak));
+
+int dns_start(struct agent *a, struct buf *err) __attribute__((weak));
+void dns_changed(struct agent *a, enum agent_kind kind, const cJSON *old, const cJSON *obj) __attribute__((weak));
+void dns_synced(struct agent *a) __attribute__((weak));
+void dns_stop(struct agent *a, void (*done)(struct agent *a)) __attribute__((weak));
+void dns_free(struct agent *a) __attribute__((weak));
+
+/* The number of pod sandboxes the runtime holds (0 without a runtime): whether the network
+ * parts may remove their host state at stop (agent.c). */
+size_t agent_sandboxes(struct agent *a);
 
 /* ---- pods: the pod worker (agent/pod.c, pod_sync.c, pod_status.c) ------------------------ */
 /*
