@@ -117,6 +117,13 @@ install: $(BUILD)/kube
 deps:
 	scripts/deps.sh
 
+# Upstream's kubectl test-cmd suite (v1.20.2) against kube server: tests/compat/testcmd.sh fetches
+# the suite and kubectl v1.20.0 once into a cache outside the tree. Not part of `make test`.
+# `make compat WHAT="pod rc"` runs only those functions.
+.PHONY: compat
+compat: $(BUILD)/kube
+	KUBE_BIN=$(abspath $(BUILD)/kube) tests/compat/testcmd.sh $(WHAT)
+
 clean:
 	rm -rf build
 

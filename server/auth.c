@@ -3,7 +3,16 @@
  *
  * Authentication: a client certificate signed by the cluster CA, verified by the TLS layer; the
  * user is its CN and the groups its O values, plus system:authenticated, as upstream's x509
- * authenticator does.
+ * authenticator does. Bearer tokens: those of --token-auth-file (upstream's static token file,
+ * read once at start-up into the server config; auth_static_token), then service-account
+ * tokens (token.c).
+ *
+ * DESIGN (static token file): the CSV is parsed the way Go's encoding/csv reads it for
+ * upstream's tokenfile authenticator (variable field count, RFC 4180 quotes, "" inside quotes,
+ * fields may span lines inside quotes, a bare quote in an unquoted field is an error), into an
+ * array kept in the immutable struct server_config. A lookup compares the presented token with
+ * every entry in constant time per entry, so the answer time does not tell how much of a token
+ * matched; files are small (upstream keeps them in a map).
  *
  * Authorization: members of system:masters may do everything, as upstream's
  * AlwaysAllowGroups; every authenticated user may create self-reviews (upstream's
@@ -13,6 +22,7 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +36,222 @@ int auth_authenticate(const struct http_request *hreq, struct api_user *user)
 	user->groups = xcalloc(p->norgs + 1, sizeof(char *));
 	for (size_t i = 0; i < p->norgs; i++)
 		user->groups[user->ngroups++] = xstrdup(p->orgs[i]);
+	user->groups[user->ngroups++] = xstrdup("system:authenticated");
+	return 0;
+}
+
+static void auth_static_tokens_free_one(struct static_token *t)
+{
+	for (size_t i = 0; i < t->ngroups; i++)
+		free(t->groups[i]);
+	free(t->groups);
+	free(t->token);
+	free(t->user);
+	free(t->uid);
+}
+
+/* The CSV reader's position in the text. */
+struct csv {
+	const char *s, *end;
+	int line;         /* 1-based line of s */
+};
+
+/* Reads one field into out (reset first). Returns 1 if a field ends the record (end of line or
+ * of text), 0 if a comma follows, -1 on a quote error (message in err). */
+static int csv_field(struct csv *c, struct buf *out, const char *name, struct buf *err)
+{
+	int start = c->line;
+	buf_reset(out);
+	if (c->s < c->end && *c->s == '"') {
+		c->s++;
+		for (;;) {
+			if (c->s >= c->end)
+				goto bad;
+			char ch = *c->s++;
+			if (ch == '"' && c->s < c->end && *c->s == '"') {
+				buf_addch(out, '"');
+				c->s++;
+			} else if (ch == '"') {
+				break;
+			} else if (ch == '\r' && c->s < c->end && *c->s == '\n') {
+				continue; /* \r\n inside quotes reads as \n, as Go's reader */
+			} else {
+				c->line += ch == '\n';
+				buf_addch(out, ch);
+			}
+		}
+		if (c->s < c->end && *c->s != ',' && *c->s != '\n' && !(*c->s == '\r' && c->s + 1 < c->end && c->s[1] == '\n'))
+			goto bad;
+	} else {
+		while (c->s < c->end && *c->s != ',' && *c->s != '\n' && !(*c->s == '\r' && c->s + 1 < c->end && c->s[1] == '\n')) {
+			if (*c->s == '"') {
+				buf_addf(err, "%s:%d: bare \" in a field that is not quoted\n", name, c->line);
+				return -1;
+			}
+			buf_addch(out, *c->s++);
+		}
+	}
+	if (c->s < c->end && *c->s == ',') {
+		c->s++;
+		return 0;
+	}
+	c->s += c->s < c->end && *c->s == '\r';
+	c->line += c->s < c->end && *c->s == '\n';
+	c->s += c->s < c->end;
+	return 1;
+bad: /* at the end of the text: name the line the quoted field began on */
+	buf_addf(err, "%s:%d: extraneous or missing \" in a quoted field\n", name, c->s >= c->end ? start : c->line);
+	return -1;
+}
+
+/* Splits "a,b" into t->groups, leaving out empty names. */
+static void split_groups(struct static_token *t, const char *v)
+{
+	size_t cap = 1;
+	for (const char *p = v; *p; p++)
+		cap += *p == ',';
+	t->groups = xcalloc(cap, sizeof(char *));
+	for (const char *p = v;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n)
+			t->groups[t->ngroups++] = xstrndup(p, n);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+}
+
+/* Puts a record's fields (f[0..nf-1]) into the array: replaces an earlier entry of the same
+ * token, else appends. */
+static void add_token(struct static_token **v, size_t *n, struct buf *f, size_t nf)
+{
+	struct static_token *t = NULL;
+	for (size_t i = 0; i < *n && !t; i++)
+		if (!strcmp((*v)[i].token, buf_str(&f[0])))
+			t = &(*v)[i];
+	if (t) {
+		auth_static_tokens_free_one(t);
+	} else {
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		t = &(*v)[(*n)++];
+	}
+	memset(t, 0, sizeof(*t));
+	t->token = xstrdup(buf_str(&f[0]));
+	t->user = xstrdup(buf_str(&f[1]));
+	t->uid = xstrdup(buf_str(&f[2]));
+	split_groups(t, nf > 3 ? buf_str(&f[3]) : "");
+}
+
+/* Reads one record's first four fields into f (the rest are read and ignored). Returns the
+ * field count, 0 for a blank line, -1 at the end of the text, -2 on a quote error. */
+static int csv_record(struct csv *c, struct buf f[4], const char *name, struct buf *err)
+{
+	struct buf skip = BUF_INIT;
+	int nf = 0, r = 0;
+	if (c->s >= c->end)
+		return -1;
+	if (*c->s == '\n' || (*c->s == '\r' && c->s + 1 < c->end && c->s[1] == '\n')) {
+		c->s += *c->s == '\r' ? 2 : 1;
+		c->line++;
+		return 0;
+	}
+	while (r == 0) {
+		r = csv_field(c, nf < 4 ? &f[nf] : &skip, name, err);
+		nf++;
+	}
+	buf_release(&skip);
+	return r < 0 ? -2 : nf;
+}
+
+int auth_static_tokens_parse(const char *text, size_t len, const char *name, struct static_token **out, size_t *n,
+			     struct buf *err)
+{
+	struct csv c = { text, text + len, 1 };
+	struct buf f[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct static_token *v = NULL;
+	size_t nv = 0;
+	int r = 0;
+	for (;;) {
+		int line = c.line, nf = csv_record(&c, f, name, err);
+		if (nf == -1)
+			break;
+		if (nf == -2) {
+			r = -KUBE_EINVAL;
+			break;
+		}
+		if (nf == 0)
+			continue;
+		if (nf < 3) {
+			buf_addf(err, "%s:%d: a line must have at least 3 columns (token, user name, user uid), found %d\n",
+				 name, line, nf);
+			r = -KUBE_EINVAL;
+			break;
+		}
+		if (f[0].len && strlen(buf_str(&f[0])) == f[0].len) /* no empty token, no NUL inside */
+			add_token(&v, &nv, f, (size_t)nf);
+	}
+	for (int i = 0; i < 4; i++)
+		buf_release(&f[i]);
+	if (r < 0) {
+		auth_static_tokens_free(v, nv);
+		v = NULL;
+		nv = 0;
+	}
+	*out = v;
+	*n = nv;
+	return r;
+}
+
+int auth_static_tokens_load(const char *path, struct static_token **out, size_t *n, struct buf *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	*out = NULL;
+	*n = 0;
+	int r = read_file(path, &text, &len);
+	if (r < 0) {
+		buf_addf(err, "--token-auth-file: cannot read %s: %s\n", path, strerror(-r));
+		return r;
+	}
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "--token-auth-file %s", path);
+	r = auth_static_tokens_parse(text, len, name.data, out, n, err);
+	buf_release(&name);
+	free(text);
+	return r;
+}
+
+void auth_static_tokens_free(struct static_token *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++)
+		auth_static_tokens_free_one(&t[i]);
+	free(t);
+}
+
+/* Compares a and b without stopping at the first difference. */
+static int token_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+int auth_static_token(const struct server_config *cfg, const char *token, struct api_user *user)
+{
+	const struct static_token *t = NULL;
+	memset(user, 0, sizeof(*user));
+	for (size_t i = 0; i < cfg->nstatic_tokens; i++)
+		if (token_equal(cfg->static_tokens[i].token, token))
+			t = &cfg->static_tokens[i];
+	if (!t)
+		return -1;
+	user->name = xstrdup(t->user);
+	user->groups = xcalloc(t->ngroups + 1, sizeof(char *));
+	for (size_t i = 0; i < t->ngroups; i++)
+		user->groups[user->ngroups++] = xstrdup(t->groups[i]);
 	user->groups[user->ngroups++] = xstrdup("system:authenticated");
 	return 0;
 }
@@ -74,7 +300,8 @@ static int one_of(const char *s, const char *const *v)
 /* What a kubelet (system:node:NODE in system:nodes) may do: read nodes and write its own Node
  * (create: any name, upstream's NodeRestriction checks more) and status; its Lease in
  * kube-node-lease; read pods and write their status, delete them; events; read what pods use
- * (configmaps, secrets, volume claims, services, endpoints, runtime classes) and request
+ * (configmaps, secrets, volume claims, services, endpoints, runtime classes), EndpointSlices
+ * (the service proxy and DNS, as upstream's system:node-proxier role) and request
  * service-account tokens. Differs from upstream: reads of secrets, configmaps and pods are not
  * limited to the pods bound to the node (upstream's graph). */
 static int node_allowed(const char *node, const char *verb, const char *group, const char *resource, const char *sub,
@@ -97,6 +324,8 @@ static int node_allowed(const char *node, const char *verb, const char *group, c
 		return !strcmp(verb, "create");
 	if (!*group && !sub && one_of(resource, reads))
 		return is_read(verb);
+	if (!strcmp(group, "discovery.k8s.io") && !strcmp(resource, "endpointslices") && !sub)
+		return is_read(verb); /* the agent's service proxy and DNS (upstream's system:node-proxier) */
 	return !strcmp(group, "node.k8s.io") && !strcmp(resource, "runtimeclasses") && is_read(verb);
 }
 

@@ -407,6 +407,9 @@ const char *openapi_v3_hash(const char *group, const char *version);
 
 /* Fills user from the TLS peer. Returns 0, or -1 when unauthenticated. */
 int auth_authenticate(const struct http_request *hreq, struct api_user *user);
+/* Fills user from a bearer token of --token-auth-file (plus system:authenticated). Returns 0,
+ * or -1 when the token is not one of them. */
+int auth_static_token(const struct server_config *cfg, const char *token, struct api_user *user);
 void auth_user_release(struct api_user *user);
 /* Is user allowed verb on group/resource[/sub] (name) in ns? The one authorization decision. */
 int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,

@@ -23,6 +23,7 @@ void server_options_init(struct server_options *o)
 	o->service_cidr = "10.43.0.0/16";
 	o->cluster_dns = "10.43.0.10";
 	o->cluster_domain = "cluster.local";
+	o->flannel_backend = "vxlan";
 	o->datastore_endpoint = "sqlite";
 	o->compact_min_revisions = 1000;
 	o->compact_interval_seconds = 300;
@@ -54,10 +55,12 @@ void server_options_cmd(struct server_options *o, struct opt_cmd *cmd)
 		O("write-kubeconfig", OPT_STRING, &o->write_kubeconfig, "Client", "Write the admin kubeconfig to FILE", 0, 0, "FILE"),
 		O("write-kubeconfig-mode", OPT_MODE, &o->write_kubeconfig_mode, "Client", "File mode of the kubeconfig", 0, 0, "MODE"),
 		O("token", OPT_STRING, &o->token, "Cluster", "Shared secret agents join with (default: generated)", 0, 0, "TOKEN"),
+		O("token-auth-file", OPT_STRING, &o->token_auth_file, "Cluster", "Authenticate bearer tokens listed in FILE (upstream's CSV format: token,user,uid,\"group1,group2\")", 0, 0, "FILE"),
 		O("cluster-cidr", OPT_STRING, &o->cluster_cidr, "Networking", "Network for pod IPs", 0, 0, "CIDR"),
 		O("service-cidr", OPT_STRING, &o->service_cidr, "Networking", "Network for service IPs", 0, 0, "CIDR"),
 		O("cluster-dns", OPT_STRING, &o->cluster_dns, "Networking", "Cluster DNS service IP", 0, 0, "IP"),
 		O("cluster-domain", OPT_STRING, &o->cluster_domain, "Networking", "Cluster domain", 0, 0, "DOMAIN"),
+		O("flannel-backend", OPT_STRING, &o->flannel_backend, "Networking", "Pod network between nodes: vxlan, host-gw or none", 0, 0, "BACKEND"),
 		O("disable-agent", OPT_BOOL, &o->disable_agent, "Agent", "Do not run the embedded agent", 0, 0, NULL),
 		O("node-ip", OPT_LIST, &o->node_ip, "Agent", "IP address the embedded agent's node advertises (default: the address of the default route's interface)", 0, 0, "IP"),
 		O("node-label", OPT_LIST, &o->node_label, "Agent", "Label of the embedded agent's node, KEY=VALUE (repeatable)", 0, 0, "LABEL"),
@@ -122,12 +125,15 @@ int server_options_complete(const struct server_options *o, struct server_config
 	for (size_t i = 0; i < o->tls_san.n; i++)
 		cfg->tls_sans[cfg->ntls_sans++] = xstrdup(o->tls_san.v[i]);
 	cfg->token = o->token && *o->token ? xstrdup(o->token) : NULL;
+	if (o->token_auth_file && *o->token_auth_file)
+		auth_static_tokens_load(o->token_auth_file, &cfg->static_tokens, &cfg->nstatic_tokens, err);
 	if (cidr_parse(o->cluster_cidr, &cfg->cluster_cidr) < 0)
 		buf_addf(err, "--cluster-cidr: invalid CIDR \"%s\"\n", o->cluster_cidr);
 	if (cidr_parse(o->service_cidr, &cfg->service_cidr) < 0)
 		buf_addf(err, "--service-cidr: invalid CIDR \"%s\"\n", o->service_cidr);
 	cfg->cluster_dns = xstrdup(o->cluster_dns);
 	cfg->cluster_domain = xstrdup(o->cluster_domain);
+	cfg->flannel_backend = xstrdup(o->flannel_backend ? o->flannel_backend : "vxlan");
 	if (o->node_name && *o->node_name) {
 		cfg->node_name = xstrdup(o->node_name);
 	} else {
@@ -197,6 +203,9 @@ int server_config_validate(const struct server_config *cfg, struct buf *err)
 		buf_addf(err, "--cluster-cidr and --service-cidr overlap\n");
 	if (cfg->cluster_dns && !ip_valid(cfg->cluster_dns))
 		buf_addf(err, "--cluster-dns: invalid IP address \"%s\"\n", cfg->cluster_dns);
+	if (cfg->flannel_backend && strcmp(cfg->flannel_backend, "vxlan") && strcmp(cfg->flannel_backend, "host-gw") &&
+	    strcmp(cfg->flannel_backend, "none"))
+		buf_addf(err, "--flannel-backend: \"%s\" is not one of vxlan, host-gw, none\n", cfg->flannel_backend);
 	if (!ip_valid(cfg->bind_address))
 		buf_addf(err, "--bind-address: invalid IP address \"%s\"\n", cfg->bind_address);
 	struct buf why = BUF_INIT;
@@ -231,8 +240,10 @@ void server_config_release(struct server_config *cfg)
 		free(cfg->tls_sans[i]);
 	free(cfg->tls_sans);
 	free(cfg->token);
+	auth_static_tokens_free(cfg->static_tokens, cfg->nstatic_tokens);
 	free(cfg->cluster_dns);
 	free(cfg->cluster_domain);
+	free(cfg->flannel_backend);
 	free(cfg->node_name);
 	free_list(cfg->node_ips, cfg->n_node_ips);
 	free_list(cfg->node_labels, cfg->n_node_labels);

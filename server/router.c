@@ -332,14 +332,15 @@ fail:
 	api_fail(req);
 }
 
-/* A client certificate, else a bearer token. Returns 0 and fills user, or -1. */
+/* A client certificate, else a bearer token (--token-auth-file, then service accounts). Returns 0
+ * and fills user, or -1. */
 static int authenticate(struct server *srv, struct http_request *h, struct api_user *user)
 {
 	const char *authz = http_header(h, "Authorization");
 	if (auth_authenticate(h, user) == 0)
 		return 0;
 	if (authz && !strncasecmp(authz, "Bearer ", 7))
-		return token_authenticate(srv, authz + 7, user);
+		return auth_static_token(srv->cfg, authz + 7, user) == 0 ? 0 : token_authenticate(srv, authz + 7, user);
 	return -1;
 }
 

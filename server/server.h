@@ -18,6 +18,29 @@
 
 struct buf;
 
+/* One line of a --token-auth-file (upstream's static token file): a bearer token and the user
+ * it authenticates as. Owned by the array it is in (auth_static_tokens_free). */
+struct static_token {
+	char *token;
+	char *user;
+	char *uid;
+	char **groups;
+	size_t ngroups;
+};
+
+/* Parses a static token file's text (len bytes, need not be NUL-terminated): CSV records
+ * token,user,uid[,"group1,group2"], further columns ignored, quoted fields as RFC 4180 (Go's
+ * encoding/csv), blank lines skipped, a record with an empty token skipped, a later duplicate
+ * token replacing an earlier one. name labels errors. Returns 0 with a new array in *out (the
+ * caller frees it with auth_static_tokens_free) and its length in *n, or -KUBE_EINVAL with a
+ * "NAME:LINE: why" line in err and nothing allocated (auth.c). */
+int auth_static_tokens_parse(const char *text, size_t len, const char *name, struct static_token **out, size_t *n,
+			     struct buf *err);
+/* Reads and parses the file at path the same way. Returns 0, or a negative error with a line
+ * naming the file in err. */
+int auth_static_tokens_load(const char *path, struct static_token **out, size_t *n, struct buf *err);
+void auth_static_tokens_free(struct static_token *t, size_t n);
+
 /* What the user gave, as parsed: strings as typed. */
 struct server_options {
 	char *data_dir;
@@ -27,10 +50,12 @@ struct server_options {
 	unsigned write_kubeconfig_mode;
 	struct opt_list tls_san;
 	char *token;
+	char *token_auth_file;         /* --token-auth-file: static bearer tokens (CSV) */
 	char *cluster_cidr;
 	char *service_cidr;
 	char *cluster_dns;
 	char *cluster_domain;
+	char *flannel_backend;         /* --flannel-backend: vxlan, host-gw or none */
 	char *node_name;
 	int disable_agent;
 	int disable_scheduler;
@@ -68,10 +93,13 @@ struct server_config {
 	char **tls_sans;
 	size_t ntls_sans;
 	char *token;              /* the secret part given by --token, or NULL (generated) */
+	struct static_token *static_tokens; /* read from --token-auth-file at start-up */
+	size_t nstatic_tokens;
 	struct cidr cluster_cidr;
 	struct cidr service_cidr;
 	char *cluster_dns;
 	char *cluster_domain;
+	char *flannel_backend;    /* "vxlan", "host-gw" or "none": served to agents */
 	char *node_name;
 	int disable_agent;
 	/* the embedded agent's node (as given: the agent checks them) */

