@@ -153,7 +153,9 @@ size_t agent_sandboxes(struct agent *a)
 {
 	struct cri_runtime *rt = pods_runtime ? pods_runtime(a) : NULL;
 	const struct cri_sandbox **list = NULL;
-	size_t n = rt ? cri_sandbox_list(rt, &list) : 0;
+	if (!rt) /* the pod worker has stopped: what it counted then */
+		return a->sandboxes_at_stop;
+	size_t n = cri_sandbox_list(rt, &list);
 	free(list);
 	return n;
 }

@@ -78,6 +78,8 @@ struct agent {
 	char *flannel_backend;    /* from the server's /v1-kube/config: "vxlan", "host-gw" or "none" */
 	struct net_informer net_informers[3]; /* agent.c: the data of the three informers above */
 	unsigned net_stop_step;   /* agent.c: which network part stops next */
+	size_t sandboxes_at_stop; /* pod.c: the sandboxes the runtime held when the pod worker
+				     stopped (the runtime is closed before the network parts stop) */
 };
 
 /* Stops everything (idempotent); the loop then ends. */
@@ -331,6 +333,30 @@ void dns_free(struct agent *a) __attribute__((weak));
  * parts may remove their host state at stop (agent.c). */
 size_t agent_sandboxes(struct agent *a);
 
+/* ---- network: the pod network's interface for the pod worker (agent/net*.c) -------------- */
+/*
+ * Weak: without the pod network linked, pods keep a network namespace with loopback only.
+ *
+ * net_pod_setup gives the pod (uid) whose sandbox holds network namespace netns_path its
+ * network: a veth pair (host end PREFIX"v"<hex of a hash of the uid> on the bridge PREFIX"br",
+ * the pod end eth0 in the namespace), an address from the node's podCIDR and a default route
+ * via the gateway. Idempotent: a pod set up before (an agent restart) keeps its address. Runs
+ * on a helper thread: done(arg, 0, "", ip) or done(arg, -errno, message, NULL) later on the
+ * loop, exactly once. Returns 0, or a negative error with err filled (done never runs):
+ * -EAGAIN while the node's bridge is not up yet (retry later).
+ * net_pod_teardown deletes the pod's veth and releases its address (also for a pod never set
+ * up); done(arg, 0 or -errno, message) later on the loop. Returns 0 or a negative error (done
+ * never runs).
+ * net_ready says whether pods can get a network (the node's Ready condition); when not, it
+ * fills why with upstream's NetworkPluginNotReady message.
+ */
+int net_pod_setup(struct agent *a, const char *uid, const char *netns_path,
+		  void (*done)(void *arg, int err, const char *msg, const char *ip), void *arg, struct buf *err)
+	__attribute__((weak));
+int net_pod_teardown(struct agent *a, const char *uid, void (*done)(void *arg, int err, const char *msg), void *arg)
+	__attribute__((weak));
+int net_ready(struct agent *a, struct buf *why) __attribute__((weak));
+
 /* ---- pods: the pod worker (agent/pod.c, pod_sync.c, pod_status.c) ------------------------ */
 /*
  * Owned by the "podworker" engineer. One struct pod_worker per pod uid drives the pod to its
@@ -380,6 +406,9 @@ struct pod_worker {
 	int delete_sent;
 	uint64_t retry_at;        /* a failed pod-level step is retried at this monotonic ms */
 	char *sandbox_id;
+	char *pod_ip;             /* the address the pod network gave (net_pod_setup), or NULL */
+	int net_done;             /* the pod's network is set up (or it needs none) */
+	int net_torn;             /* the pod's network was torn down (net_pod_teardown) */
 	struct pod_ctr *ctrs;
 	size_t nctrs;
 	uv_timer_t timer;

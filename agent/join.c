@@ -605,8 +605,8 @@ static void config_answered(const struct rest_result *res, void *data)
 		join_fail(j, "GET /v1-kube/config failed: %s", res->err || res->code != 200 ? res->message : "not JSON");
 		return;
 	}
-	const char *keys[] = { "clusterDNS", "clusterDomain", "clusterCIDR", "serviceCIDR" };
-	char **dst[] = { &a->cluster_dns, &a->cluster_domain, &a->cluster_cidr, &a->service_cidr };
+	const char *keys[] = { "clusterDNS", "clusterDomain", "clusterCIDR", "serviceCIDR", "flannelBackend" };
+	char **dst[] = { &a->cluster_dns, &a->cluster_domain, &a->cluster_cidr, &a->service_cidr, &a->flannel_backend };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		free(*dst[i]);
 		*dst[i] = json_str(res->obj, keys[i]) ? xstrdup(json_str(res->obj, keys[i])) : NULL;

@@ -70,6 +70,7 @@ static void worker_freed(uv_handle_t *h)
 	cJSON_Delete(w->pod);
 	cJSON_Delete(w->conds);
 	free(w->sandbox_id);
+	free(w->pod_ip);
 	free(w->status_sent);
 	free(w);
 	pods_unref(st);
@@ -299,7 +300,7 @@ int kubelet_runtime_ready(struct agent *a, struct buf *why)
 {
 	struct pods *st = a->pods_state;
 	if (st && st->rt && st->images)
-		return 1;
+		return net_ready ? net_ready(a, why) : 1;
 	buf_adds(why, "container runtime is not open (see the agent's log)");
 	return 0;
 }
@@ -482,8 +483,12 @@ void kubelet_pods_stop(struct agent *a, void (*done)(struct agent *a))
 		pod_worker_drop(list);
 		list = next;
 	}
-	if (st->rt)
+	if (st->rt) {
+		const struct cri_sandbox **sbs = NULL;
+		a->sandboxes_at_stop = cri_sandbox_list(st->rt, &sbs);
+		free(sbs);
 		cri_runtime_close(st->rt, runtime_closed, st);
-	else
+	} else {
 		runtime_closed(st);
+	}
 }

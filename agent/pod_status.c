@@ -10,7 +10,7 @@
  * the kubelet's getPhase: Pending while initialising or while a container waits for its first
  * start; Running while a container runs (or will be restarted); Succeeded or Failed once every
  * container has terminated for good. podIP is the host's for hostNetwork pods; other pods get
- * none until the pod network exists (the networking issue).
+ * the address the pod network gave their sandbox (net_pod_setup).
  */
 #include "agent/internal.h"
 
@@ -240,6 +240,12 @@ static void addresses(const struct pod_worker *w, cJSON *s)
 	if (cJSON_IsTrue(json_getv(w->pod, "spec", "hostNetwork", NULL)) && cfg->n_node_ips) {
 		json_set_str(s, "podIP", cfg->node_ips[0]);
 		json_set(s, "podIPs", cJSON_Duplicate(ips, 1));
+	} else if (w->pod_ip) {
+		cJSON *pips = cJSON_CreateArray(), *o = cJSON_CreateObject();
+		json_set_str(o, "ip", w->pod_ip);
+		cJSON_AddItemToArray(pips, o);
+		json_set_str(s, "podIP", w->pod_ip);
+		json_set(s, "podIPs", pips);
 	}
 	json_set(s, "hostIPs", ips);
 }

@@ -17,6 +17,9 @@
  * CreateContainerConfigError, CreateContainerError, RunContainerError) and a retry after a
  * back-off.
  *
+ * The pod network (agent/net*.c) gives the sandbox eth0 and an address before any container
+ * starts (unless hostNetwork); the teardown releases them before the sandbox is removed.
+ *
  * Exits: a container to restart (restartPolicy Always; OnFailure with a non-zero code; init
  * containers unless Never) is removed with its root filesystem, its termination becomes
  * lastState and restartCount grows. The first restart is immediate, then the back-off is
@@ -206,6 +209,19 @@ static void ctr_configured(void *arg, int err, const char *msg, const struct cri
 	buf_release(&e);
 }
 
+/* Puts the pod network's address into w's copy of the pod when its status lacks it (the status
+ * write may not have come back yet), so the downward API's status.podIP sees it. */
+static void pod_ip_fill(struct pod_worker *w)
+{
+	if (!w->pod || !w->pod_ip || json_strv(w->pod, "status", "podIP", NULL))
+		return;
+	cJSON *st = json_obj_force(w->pod, "status"), *ips = cJSON_CreateArray(), *o = cJSON_CreateObject();
+	json_set_str(o, "ip", w->pod_ip);
+	cJSON_AddItemToArray(ips, o);
+	json_set_str(st, "podIP", w->pod_ip);
+	json_set(st, "podIPs", ips);
+}
+
 static void rootfs_ready(void *arg, int err, const char *msg, struct image *img)
 {
 	struct start *s = arg;
@@ -217,6 +233,7 @@ static void rootfs_ready(void *arg, int err, const char *msg, struct image *img)
 		return;
 	}
 	const cJSON *spec = pod_ctr_spec(s->w, s->c);
+	pod_ip_fill(s->w);
 	if (!spec || podspec_container_config(s->w->st->a, s->w->pod, spec, s->img, s->c->restarts, ctr_configured, s) < 0) {
 		ctr_fail(s->w, s->c, "CreateContainerConfigError", "cannot configure the container");
 		start_end(s);
@@ -649,6 +666,43 @@ static void sandbox_create(struct pod_worker *w)
 	buf_release(&e);
 }
 
+static void net_set_up(void *arg, int err, const char *msg, const char *ip)
+{
+	struct pod_worker *w = arg;
+	if (worker_ok(w) && err == -EAGAIN) {
+		w->retry_at = pod_now_ms() + 1000;
+	} else if (worker_ok(w) && err < 0) {
+		cJSON *ref = pod_ref(w, NULL);
+		agent_event(w->st->a, ref, "Warning", "FailedCreatePodSandBox",
+			    "Failed to create pod sandbox: failed to setup network for sandbox: %s", msg);
+		cJSON_Delete(ref);
+		w->retry_at = pod_now_ms() + BACKOFF_START_MS;
+	} else if (worker_ok(w)) {
+		free(w->pod_ip);
+		w->pod_ip = xstrdup(ip);
+		w->net_done = 1;
+	}
+	op_end(w);
+}
+
+/* Gives the pod its network (net_pod_setup) once its sandbox exists. Returns 1 when nothing is
+ * needed (hostNetwork, or no pod network linked), 0 while the setup runs or waits. */
+static int net_step(struct pod_worker *w)
+{
+	const struct cri_sandbox *sb = cri_sandbox_get(w->st->rt, w->sandbox_id);
+	if (!net_pod_setup || !sb || (sb->flags & CRI_HOST_NETWORK) || !sb->netns_path) {
+		w->net_done = 1;
+		return 1;
+	}
+	struct buf e = BUF_INIT;
+	op_begin(w);
+	int r = net_pod_setup(w->st->a, w->uid, sb->netns_path, net_set_up, w, &e);
+	if (r < 0)
+		net_set_up(w, r, buf_str(&e), NULL);
+	buf_release(&e);
+	return 0;
+}
+
 static void run_step(struct pod_worker *w)
 {
 	if (!w->prepared) {
@@ -661,6 +715,8 @@ static void run_step(struct pod_worker *w)
 		sandbox_create(w);
 		return;
 	}
+	if (!w->net_done && !net_step(w))
+		return;
 	if (w->failed || pod_api_terminal(w))
 		return;
 	char policy = pod_restart_policy(w->pod);
@@ -842,6 +898,26 @@ static void dir_remove(struct pod_worker *w)
 		rmtree_done(&t->req, 0);
 }
 
+static void net_torn_down(void *arg, int err, const char *msg)
+{
+	struct pod_worker *w = arg;
+	if (err < 0 && worker_ok(w)) {
+		log_warn("pods: the network of %s: %s", w->uid, msg);
+		w->retry_at = pod_now_ms() + 1000;
+	} else {
+		w->net_torn = 1;
+	}
+	op_end(w);
+}
+
+/* Deletes the pod's veth and releases its address (net_pod_teardown). */
+static void net_teardown(struct pod_worker *w)
+{
+	op_begin(w);
+	if (net_pod_teardown(w->st->a, w->uid, net_torn_down, w) < 0)
+		net_torn_down(w, 0, "");
+}
+
 static void teardown(struct pod_worker *w)
 {
 	int any = 0;
@@ -858,6 +934,10 @@ static void teardown(struct pod_worker *w)
 			ctr_remove(w, &w->ctrs[i]), any = 1;
 	if (any)
 		return;
+	if (net_pod_teardown && !w->net_torn) {
+		net_teardown(w);
+		return;
+	}
 	if (w->sandbox_id) {
 		op_begin(w);
 		if (cri_sandbox_remove(w->st->rt, w->sandbox_id, sandbox_removed, w) < 0)

@@ -14,7 +14,7 @@
  *                                 serverAuth, SANs = the addresses and host names), "ca": PEM}.
  *   GET  /v1-kube/config          with the node's client certificate: the cluster settings an
  *                                 agent needs ({"clusterDNS", "clusterDomain", "clusterCIDR",
- *                                 "serviceCIDR"}).
+ *                                 "serviceCIDR", "flannelBackend"}).
  * Node passwords, as k3s's node-password check: each agent keeps a random password in
  * DATA/agent/node-password; the first join of a node name stores its SHA-256 in the Secret
  * kube-system/<node>.node-password.kube (type kube.io/node-password). A later join of the same
@@ -270,6 +270,7 @@ static void cluster_config(struct server *srv, struct http_request *h)
 	json_set_str(c, "clusterDomain", cfg->cluster_domain);
 	json_set_str(c, "clusterCIDR", cc);
 	json_set_str(c, "serviceCIDR", sc);
+	json_set_str(c, "flannelBackend", cfg->flannel_backend ? cfg->flannel_backend : "vxlan");
 	respond_json(h, 200, c);
 	cJSON_Delete(c);
 }

@@ -73,5 +73,12 @@ if [ "$rc" -ne 0 ]; then
 	exit 1
 fi
 echo
+# the service proxy's sync time against nft -f (tests/bench/proxy_bench.c; root only)
+BUILD=$(dirname "$KUBE_BIN") sh "$(dirname "$0")/proxy_bench.sh" || echo "run.sh: the proxy benchmark failed" >&2
+# request latency through a ClusterIP against the pod IP (root only)
+[ "$(id -u)" -eq 0 ] && { KUBE_BIN="$KUBE_BIN" /usr/bin/python3 "$(dirname "$0")/svc_bench.py" || echo "run.sh: the ClusterIP latency benchmark failed" >&2; }
+# the cluster DNS server's queries per second against a plain C reply loop (root only)
+[ "$(id -u)" -eq 0 ] && { KUBE_BIN="$KUBE_BIN" /usr/bin/python3 "$(dirname "$0")/dns_bench.py" || echo "run.sh: the DNS benchmark failed" >&2; }
+echo
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) after the run"
 echo "run.sh: done"

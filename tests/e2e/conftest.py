@@ -44,6 +44,15 @@ def wait_for(cond, timeout=20.0, interval=0.05, what="condition"):
     raise AssertionError(f"timed out waiting for {what}: {last!r}")
 
 
+def unique_networks():
+    """A cluster CIDR (a /20: 16 nodes of /24), a service CIDR (/20) and the cluster DNS address
+    picked at random among 1024, inside 10.100.0.0 - 10.227.255.255 (clear of the defaults and of
+    the 10.252.x.x addresses the netns tests use)."""
+    k = random.randrange(1024)
+    hi, lo = k // 16, (k % 16) * 16
+    return f"10.{100 + hi}.{lo}.0/20", f"10.{164 + hi}.{lo}.0/20", f"10.{164 + hi}.{lo}.10"
+
+
 class Server:
     """A running `kube server` with its own data directory and port."""
 
@@ -61,14 +70,19 @@ class Server:
 
     def agent_args(self, agent):
         """--disable-agent by default; with agent=True the embedded agent runs with a node IP on
-        loopback, a unique host-resource prefix and a free kubelet port."""
+        loopback, a unique host-resource prefix, a free kubelet port and cluster networks of its
+        own (so that two test clusters alive at once never share routes or addresses)."""
         self.prefix = None
         self.kubelet_port = None
+        self.cluster_cidr, self.service_cidr, self.cluster_dns = "10.42.0.0/16", "10.43.0.0/16", "10.43.0.10"
         if not agent:
             return ["--disable-agent"]
         self.prefix = "kt%06x" % random.randrange(1 << 24)
         self.kubelet_port = free_port()
-        return ["--node-ip", "127.0.0.1", "--resource-prefix", self.prefix, "--kubelet-port", str(self.kubelet_port)]
+        self.cluster_cidr, self.service_cidr, self.cluster_dns = unique_networks()
+        return ["--node-ip", "127.0.0.1", "--resource-prefix", self.prefix, "--kubelet-port", str(self.kubelet_port),
+                "--cluster-cidr", self.cluster_cidr, "--service-cidr", self.service_cidr,
+                "--cluster-dns", self.cluster_dns]
 
     @property
     def url(self):
@@ -218,11 +232,36 @@ def client(server):
 
 def host_resources(prefix):
     """What exists on the host under an agent's resource prefix (runc state, shims, network
-    namespaces, cgroups, mounts): must be empty after a test."""
+    namespaces, cgroups, mounts, links and the routes through them, nftables tables): must be
+    empty after a test."""
     found = glob.glob(f"/run/{prefix}") + glob.glob(f"/run/netns/{prefix}-*")
     found += glob.glob(f"/sys/fs/cgroup/*/{prefix}") + glob.glob(f"/sys/fs/cgroup/{prefix}")
     with open("/proc/self/mountinfo") as f:
         found += [line.split()[4] for line in f if f"/{prefix}" in line.split()[4]]
+    return found + net_resources(prefix)
+
+
+def net_resources(prefix):
+    """Links named from the prefix, routes through them and nftables tables named from it, in
+    this network namespace (empty when `ip`/`nft` are missing)."""
+    def run(*args):
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+    found = []
+    for line in run("ip", "-o", "link", "show").splitlines():
+        parts = line.split(":")
+        name = parts[1].strip().split("@")[0] if len(parts) > 1 else ""
+        if name.startswith(prefix):
+            found.append(f"link {name}")
+    for line in run("ip", "-4", "route", "show", "table", "all").splitlines():
+        if f" dev {prefix}" in f" {line}":
+            found.append(f"route {line.strip()}")
+    for line in run("nft", "list", "tables").splitlines():
+        words = line.split()
+        if len(words) == 3 and words[0] == "table" and words[2].startswith(prefix):
+            found.append(f"nft table {words[1]} {words[2]}")
     return found
 
 
