@@ -799,6 +799,7 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 		goto fail;
 	}
 	keep_system_fields(req, req->obj, old);
+	admission_update(req, req->obj, old);
 	if (is_service(req))
 		svc_alloc_keep(req->obj, old);
 	default_and_prepare(req, req->obj, old);

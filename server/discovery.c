@@ -309,7 +309,7 @@ static void serve_version(struct http_request *h)
 	struct buf b = BUF_INIT;
 	buf_addf(&b,
 		 "{\"major\":\"%s\",\"minor\":\"%s\",\"gitVersion\":\"%s+kube\",\"gitCommit\":\"%s\","
-		 "\"gitTreeState\":\"clean\",\"buildDate\":\"%s\",\"goVersion\":\"none (C, kube %s)\","
+		 "\"gitTreeState\":\"clean\",\"buildDate\":\"%s\",\"goVersion\":\"none (C; kube %s)\","
 		 "\"compiler\":\"gcc\",\"platform\":\"linux/%s\"}",
 		 KUBE_K8S_MAJOR, KUBE_K8S_MINOR, KUBE_K8S_VERSION, kube_commit, kube_build_date, kube_version,
 #if defined(__x86_64__)

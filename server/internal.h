@@ -423,6 +423,9 @@ int auth_authorize(const struct api_user *user, const char *verb, const struct k
 /* Upstream's default mutating admission plugins, on a new object after defaulting. Returns 0, or
  * -1 with req->err set (Priority: an unknown class). */
 int admission_create(struct api_req *req, cJSON *obj);
+/* The mutating plugins on an update, after the system fields are kept: DefaultTolerationSeconds,
+ * and Priority keeping a pod's spec.priority and spec.preemptionPolicy when obj leaves them out. */
+void admission_update(struct api_req *req, cJSON *obj, const cJSON *old);
 /* The validating plugins, on an object about to be written (old: NULL on create). Returns 0, or
  * -1 with req->err set. */
 int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old);

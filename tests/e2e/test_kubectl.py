@@ -80,6 +80,27 @@ def test_apply_new_and_replace(kubectl, tmp_path):
     assert "the object has been modified; please apply your changes to the latest version" in p.stderr
 
 
+def test_immortal_namespaces_and_pod_replace(kubectl, tmp_path):
+    for ns in ("default", "kube-system", "kube-public"):
+        p = kubectl.run("delete", "namespace", ns, check=False)
+        assert p.returncode == 1
+        assert f'Error from server (Forbidden): namespaces "{ns}" is forbidden: this namespace may not be deleted' in p.stderr
+    # `kubectl replace -f` of the file a pod was created from: what admission set at create
+    # (priority, preemptionPolicy, the default tolerations) is kept, as upstream's plugins do.
+    f = tmp_path / "pod.yaml"
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: rp\nspec:\n  serviceAccountName: default\n"
+           "  containers:\n  - name: c\n    image: {image}\n")
+    f.write_text(pod.format(image="busybox:1"))
+    kubectl("create", "-f", str(f))
+    f.write_text(pod.format(image="busybox:2"))
+    assert kubectl("replace", "-f", str(f)).strip() == "pod/rp replaced"
+    spec = json.loads(kubectl("get", "pod", "rp", "-o", "json"))["spec"]
+    assert spec["containers"][0]["image"] == "busybox:2"
+    assert spec["priority"] == 0 and spec["preemptionPolicy"] == "PreemptLowerPriority"
+    assert len(spec["tolerations"]) == 2
+    kubectl("delete", "pod", "rp", "--grace-period=0", "--force")
+
+
 def test_label_annotate(kubectl, tmp_path):
     f = tmp_path / "cm.yaml"
     f.write_text(CM.format(name="lab", value="x"))
