@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,10 @@ int crilog_parse_time(const char *s, size_t len, int64_t *ns)
 	if (i != len)
 		return -1;
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec };
-	*ns = ((int64_t)timegm(&tm) - off) * 1000000000 + frac;
+	int64_t secs = (int64_t)timegm(&tm) - off;
+	if (secs < INT64_MIN / 1000000000 + 1 || secs > INT64_MAX / 1000000000 - 1)
+		return -1; /* outside what nanoseconds since the epoch can hold (years 1678-2262) */
+	*ns = secs * 1000000000 + frac;
 	return 0;
 }
 

@@ -52,6 +52,10 @@ TEST_IMPL(rest_crilog_time)
 	ASSERT_EQ(crilog_parse_time("1970-01-01T00:00:00.1234567891234Z", 34, &ns), 0); /* beyond ns: cut */
 	ASSERT_EQ(ns, 123456789LL);
 	ASSERT_EQ(crilog_parse_time("1970-01-01T00:00:00Zjunk", 24, &ns), -1);
+	/* outside what int64 nanoseconds hold (found by fuzz-crilog under UBSan) */
+	ASSERT_EQ(crilog_parse_time("0000-01-01T00:00:00Z", 20, &ns), -1);
+	ASSERT_EQ(crilog_parse_time("9999-12-31T23:59:59Z", 20, &ns), -1);
+	ASSERT_EQ(crilog_parse_time("2262-01-01T00:00:00Z", 20, &ns), 0);
 	ASSERT_EQ(crilog_parse_time("1970-01-01T00:00:00+0100", 24, &ns), -1);
 	return 0;
 }
