@@ -722,10 +722,7 @@ static void maybe_stopped(struct dns_server *s)
 {
 	if (!s->stopping || s->handles || s->nconns || !s->done)
 		return;
-	/* agent_sandboxes counts what the runtime holds; the pod worker has closed it by now */
 	size_t left = agent_sandboxes(s->a);
-	if (!left)
-		left = s->a->sandboxes_at_stop;
 	if (s->link_made && !left)
 		link_remove(s);
 	else if (s->link_made)

@@ -329,8 +329,9 @@ void dns_synced(struct agent *a) __attribute__((weak));
 void dns_stop(struct agent *a, void (*done)(struct agent *a)) __attribute__((weak));
 void dns_free(struct agent *a) __attribute__((weak));
 
-/* The number of pod sandboxes the runtime holds (0 without a runtime): whether the network
- * parts may remove their host state at stop (agent.c). */
+/* The number of pod sandboxes the runtime holds; once the pod worker has stopped, the number it
+ * held then (a->sandboxes_at_stop): whether the network parts may remove their host state at
+ * stop (agent.c). */
 size_t agent_sandboxes(struct agent *a);
 
 /* ---- network: the pod network's interface for the pod worker (agent/net*.c) -------------- */

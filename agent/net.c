@@ -710,10 +710,7 @@ static void ipam_remove(struct net *n)
 static void stop_finish(struct net *n)
 {
 	struct agent *a = n->a;
-	/* agent_sandboxes counts what the runtime holds, but the pod worker closed it already */
 	size_t left = agent_sandboxes(a);
-	if (!left)
-		left = a->sandboxes_at_stop;
 	if (left) {
 		log_info("net: %zu pod sandboxes remain: the pod network is kept", left);
 	} else {
