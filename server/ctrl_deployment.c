@@ -578,11 +578,13 @@ static void status_written(struct wl_sync *s, int code, const char *body, size_t
 	cJSON_Delete(d);
 }
 
-/* PUT of d's status (d is changed: its resourceVersion goes, the revision annotation rev is
- * set when not NULL). */
+/* PUT of d's status (d is changed: the revision annotation rev is set when not NULL). d's
+ * resourceVersion stays a precondition: /status takes labels and annotations from the request,
+ * so an unconditional write of a stale copy would undo a client's concurrent change (a newer
+ * last-applied-configuration, say). A conflict (409) is not a failure: the newer object's event
+ * syncs the Deployment again. */
 static void put_status(struct dc *c, struct wl_sync *s, cJSON *d, const char *rev)
 {
-	json_del(json_obj(d, "metadata"), "resourceVersion");
 	if (rev)
 		set_annotation(d, REVISION, rev);
 	ctrl_update(c->m, COMPONENT, c->dk, json_strv(d, "metadata", "namespace", NULL), name_of(d), "status", d,

@@ -307,8 +307,7 @@ static void write_status(struct wl_sync *s, int done, const char *err, void *arg
 	wl_canonical(st, &y);
 	if (strcmp(buf_str(&x), buf_str(&y))) {
 		json_set(rs, "status", st);
-		st = NULL;
-		json_del(json_obj(rs, "metadata"), "resourceVersion");
+		st = NULL; /* rs's resourceVersion stays a precondition, as in the deployment controller */
 		ctrl_update(wl_sync_mgr(s), COMPONENT, a->c->rsk, json_strv(rs, "metadata", "namespace", NULL),
 			    json_strv(rs, "metadata", "name", NULL), "status", rs, wl_sync_cb, wl_sync_expect(s, NULL, NULL));
 	}
