@@ -88,6 +88,26 @@ static cJSON *gvk(const char *g, const char *v, const char *k)
 
 /* ---- legacy discovery -------------------------------------------------------------------- */
 
+/* Upstream's storageVersionHash: the first 8 bytes of SHA-256("group/version/kind") of the
+ * version the objects are stored in, in standard base64. Clients (the storage migrator) compare
+ * it across discoveries to learn that the storage version changed. A view is stored as the v1
+ * kind of its store group. */
+static void storage_version_hash(const struct kind *k, cJSON *r)
+{
+	char *gvk = k->view ? xasprintf("%s/v1/%s", k->view->store_group, k->kind)
+			    : xasprintf("%s/%s/%s", k->group, k->version, k->kind);
+	char hex[65];
+	unsigned char raw[8];
+	pki_sha256_hex(gvk, strlen(gvk), hex);
+	for (size_t i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)strtoul((char[]){ hex[2 * i], hex[2 * i + 1], 0 }, NULL, 16);
+	struct buf b = BUF_INIT;
+	pki_base64(raw, sizeof(raw), &b);
+	json_set_str(r, "storageVersionHash", buf_str(&b));
+	buf_release(&b);
+	free(gvk);
+}
+
 static cJSON *legacy_resource(const struct kind *k, const struct sub *s)
 {
 	cJSON *r = cJSON_CreateObject();
@@ -111,6 +131,8 @@ static cJSON *legacy_resource(const struct kind *k, const struct sub *s)
 		json_set(r, "shortNames", string_array(k->short_names, count_short(k)));
 	if (!s && (k->flags & KIND_ALL))
 		json_set(r, "categories", string_array((const char *[]){ "all" }, 1));
+	if (!s && !(k->flags & KIND_VIRTUAL))
+		storage_version_hash(k, r);
 	return r;
 }
 

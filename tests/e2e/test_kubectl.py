@@ -131,6 +131,11 @@ def test_api_resources(kubectl):
     assert "apps/v1" in rows["deployments"]
     assert kubectl("api-versions").split() == sorted(kubectl("api-versions").split())
     assert "batch/v1" in kubectl("api-versions").split()
+    # storageVersionHash as upstream computes it (these are a v1.33 kube-apiserver's values).
+    core = {r["name"]: r for r in json.loads(kubectl("get", "--raw", "/api/v1"))["resources"]}
+    assert core["configmaps"]["storageVersionHash"] == "qFsyl6wFWjQ="
+    assert core["pods"]["storageVersionHash"] == "xPOwRZ+Yhw8="
+    assert "storageVersionHash" not in core["pods/status"]
 
 
 def test_chunked_list(kubectl, tmp_path):
