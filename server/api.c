@@ -27,6 +27,7 @@
 #define MAX_ATTEMPTS 16
 
 static cJSON *to_scale(const cJSON *obj);
+static int is_scale(const struct api_req *req);
 
 /* ---- responses --------------------------------------------------------------------------- */
 
@@ -441,7 +442,13 @@ void api_reply_dry_run(struct api_req *req, int code, const char *rv)
 		json_set_str(meta, "resourceVersion", rv);
 	else
 		json_del(meta, "resourceVersion");
-	json_print(req->obj, &out);
+	if (is_scale(req)) { /* the scale subresource answers a Scale, dry run or not */
+		cJSON *sc = to_scale(req->obj);
+		json_print(sc, &out);
+		cJSON_Delete(sc);
+	} else {
+		json_print(req->obj, &out);
+	}
 	api_reply(req, code, &out);
 	buf_release(&out);
 }
