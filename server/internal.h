@@ -229,6 +229,7 @@ struct server {
 	uv_signal_t sigterm;
 	uv_signal_t sigint;
 	uv_timer_t trim;         /* gives freed memory back to the system */
+	uv_timer_t reconcile;    /* keeps the kubernetes Service (bootstrap.c) */
 	char *ca_pem;            /* cluster CA certificate */
 	char *ca_key_pem;
 	char *serving_cert_pem;
@@ -489,7 +490,12 @@ void api_pod_log(struct api_req *req);
 /* Creates or loads the CA, serving and admin certificates, the join token and the admin
  * kubeconfig. Blocking; start-up only. */
 int bootstrap_tls(struct server *srv, struct buf *err);
-/* Creates the default namespaces that do not exist yet (asynchronous; logs failures). */
+/* Creates the default namespaces that do not exist yet (asynchronous; logs failures), and
+ * starts the reconciler that keeps the `kubernetes` Service, Endpoints and EndpointSlice in
+ * `default` (re-created when deleted, every BOOTSTRAP_RECONCILE_MS, as upstream's bootstrap
+ * controller does). */
 void bootstrap_objects(struct server *srv);
+/* Stops that reconciler (shutdown). */
+void bootstrap_stop(struct server *srv);
 
 #endif

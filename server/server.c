@@ -47,6 +47,7 @@ static void server_stop(struct server *srv)
 	uv_signal_stop(&srv->sigterm);
 	uv_signal_stop(&srv->sigint);
 	uv_close((uv_handle_t *)&srv->trim, NULL);
+	bootstrap_stop(srv);
 	if (srv->agent)
 		agent_thread_stop(srv->agent);
 	watch_close_all(srv);
