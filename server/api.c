@@ -36,6 +36,8 @@ void api_req_free(struct api_req *req)
 	svc_alloc_done(req->grant);
 	if (req->counted)
 		req->srv->inflight_writes--;
+	if (req->counted_read)
+		metrics_read_end(req->srv->metrics);
 	auth_user_release(&req->user);
 	free(req->ns);
 	free(req->name);
@@ -70,6 +72,7 @@ static void api_send(struct api_req *req, int code, const struct http_header *h,
 		buf_add_json_string(&vals[i], req->warnings.v[i]);
 		hs[n++] = (struct http_header){ "Warning", vals[i].data };
 	}
+	metrics_request(req->srv->metrics, req, code);
 	if (req->http)
 		http_respond(req->http, code, "application/json", hs, n, body, len);
 	else if (req->done)

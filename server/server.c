@@ -166,6 +166,7 @@ static void start_agent(struct server *srv)
 
 static void server_release(struct server *srv)
 {
+	metrics_free(srv->metrics);
 	free(srv->ca_pem);
 	free(srv->ca_key_pem);
 	free(srv->serving_cert_pem);
@@ -184,6 +185,7 @@ int server_run(const struct server_config *cfg)
 	int r, lock = -1;
 	uv_loop_init(&loop);
 	srv.loop = &loop;
+	srv.metrics = metrics_new();
 	registry_init();
 	if ((r = mkdir_p(cfg->server_dir, 0700)) < 0) {
 		buf_addf(&err, "cannot create %s: %s", cfg->server_dir, strerror(-r));
