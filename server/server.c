@@ -116,12 +116,17 @@ static int start_api(struct server *srv, struct buf *err)
 	hc.port = srv->cfg->port;
 	hc.cert_pem = srv->serving_cert_pem;
 	hc.key_pem = srv->serving_key_pem;
-	hc.client_ca_pem = srv->ca_pem;
+	/* Client certificates of the cluster CA and of --client-ca-file are accepted; the handshake
+	 * names both as acceptable CAs. */
+	char *cas = srv->cfg->client_ca_pem ? xasprintf("%s\n%s", srv->ca_pem, srv->cfg->client_ca_pem) : NULL;
+	hc.client_ca_pem = cas ? cas : srv->ca_pem;
 	hc.max_conns = srv->cfg->max_conns;
 	hc.on_request = router_request;
 	hc.on_error = status_http_error;
 	hc.data = srv;
-	return http_server_start(srv->loop, &hc, &srv->http, err);
+	int r = http_server_start(srv->loop, &hc, &srv->http, err);
+	free(cas);
+	return r;
 }
 
 static void start_signals(struct server *srv)
