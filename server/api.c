@@ -614,7 +614,7 @@ static int ns_terminating(const struct store_kv *kv)
 
 static int namespace_usable(struct api_req *req)
 {
-	if (!(req->kind->flags & KIND_NAMESPACED))
+	if (!(req->kind->flags & KIND_NAMESPACED) || (req->srv->cfg->admission_off & ADM_NAMESPACE_LIFECYCLE))
 		return 1;
 	const struct kind *nsk = kind_by_resource("", "v1", "namespaces");
 	struct buf key = BUF_INIT;
