@@ -27,6 +27,7 @@
 #define MAX_ATTEMPTS 16
 
 static cJSON *to_scale(const cJSON *obj);
+static int is_scale(const struct api_req *req);
 
 /* ---- responses --------------------------------------------------------------------------- */
 
@@ -35,6 +36,8 @@ void api_req_free(struct api_req *req)
 	svc_alloc_done(req->grant);
 	if (req->counted)
 		req->srv->inflight_writes--;
+	if (req->counted_read)
+		metrics_read_end(req->srv->metrics);
 	auth_user_release(&req->user);
 	free(req->ns);
 	free(req->name);
@@ -69,6 +72,7 @@ static void api_send(struct api_req *req, int code, const struct http_header *h,
 		buf_add_json_string(&vals[i], req->warnings.v[i]);
 		hs[n++] = (struct http_header){ "Warning", vals[i].data };
 	}
+	metrics_request(req->srv->metrics, req, code);
 	if (req->http)
 		http_respond(req->http, code, "application/json", hs, n, body, len);
 	else if (req->done)
@@ -441,7 +445,13 @@ void api_reply_dry_run(struct api_req *req, int code, const char *rv)
 		json_set_str(meta, "resourceVersion", rv);
 	else
 		json_del(meta, "resourceVersion");
-	json_print(req->obj, &out);
+	if (is_scale(req)) { /* the scale subresource answers a Scale, dry run or not */
+		cJSON *sc = to_scale(req->obj);
+		json_print(sc, &out);
+		cJSON_Delete(sc);
+	} else {
+		json_print(req->obj, &out);
+	}
 	api_reply(req, code, &out);
 	buf_release(&out);
 }
@@ -604,7 +614,7 @@ static int ns_terminating(const struct store_kv *kv)
 
 static int namespace_usable(struct api_req *req)
 {
-	if (!(req->kind->flags & KIND_NAMESPACED))
+	if (!(req->kind->flags & KIND_NAMESPACED) || (req->srv->cfg->admission_off & ADM_NAMESPACE_LIFECYCLE))
 		return 1;
 	const struct kind *nsk = kind_by_resource("", "v1", "namespaces");
 	struct buf key = BUF_INIT;

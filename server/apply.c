@@ -622,7 +622,11 @@ void apply_track_update(const struct apply_op *op, const cJSON *old, cJSON *obj)
 		return;
 	update_entries(op, old, obj, &es, &reset);
 	json_del(json_obj(obj, "metadata"), "managedFields");
-	if (!es.n && old) /* skipNonApplied: no tracking until the object is applied */
+	/* Upstream skips tracking updates of an object without entries (skipNonApplied, for
+	 * objects older than server-side apply); kube tracks every write, as 1.20 servers did for
+	 * objects created with fields (a Node created with only status, a reset field, would never
+	 * record `kubectl taint`). A client's explicit reset still leaves the object without. */
+	if (reset && old)
 		return;
 	ctx_init(&c, op);
 	before = old ? without_managed(old) : zero_object(op->type);

@@ -131,9 +131,9 @@ int apply_patch(const struct apply_op *op, const cJSON *live, const cJSON *appli
  * The entries come from obj when the request sent valid ones (a client may rewrite
  * managedFields), from old otherwise (a client that does not know managedFields cannot delete
  * them by omission); on a subresource write always from old. Sending an empty list, or a list
- * of one empty entry, resets them: on an update the object is then left without managedFields
- * (upstream tracks nothing on an object without entries until the next apply); on a create
- * tracking starts afresh. Entries of obj that do not decode (operation not Apply/Update, no
+ * of one empty entry, resets them: on an update the object is then left without managedFields;
+ * on a create tracking starts afresh. An update of an object that has no entries (not reset)
+ * is tracked (upstream's skipNonApplied would skip it: see apply.c). Entries of obj that do not decode (operation not Apply/Update, no
  * apiVersion, fieldsType not FieldsV1, malformed fieldsV1) make the whole list fall back to
  * old's. Never fails. */
 void apply_track_update(const struct apply_op *op, const cJSON *old, cJSON *obj);

@@ -1,9 +1,9 @@
 /*
  * auth.c - who is asking (authentication) and may they (authorization).
  *
- * Authentication: a client certificate signed by the cluster CA, verified by the TLS layer; the
- * user is its CN and the groups its O values, plus system:authenticated, as upstream's x509
- * authenticator does. Bearer tokens: those of --token-auth-file (upstream's static token file,
+ * Authentication: a client certificate signed by the cluster CA (or by a CA of --client-ca-file,
+ * given to the TLS layer with it), verified by the TLS layer; the user is its CN and the groups
+ * its O values, plus system:authenticated, as upstream's x509 authenticator does. Bearer tokens: those of --token-auth-file (upstream's static token file,
  * read once at start-up into the server config; auth_static_token), then service-account
  * tokens (token.c).
  *
@@ -25,6 +25,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/pki.h"
 
 int auth_authenticate(const struct http_request *hreq, struct api_user *user)
 {
@@ -219,6 +221,31 @@ int auth_static_tokens_load(const char *path, struct static_token **out, size_t 
 	r = auth_static_tokens_parse(text, len, name.data, out, n, err);
 	buf_release(&name);
 	free(text);
+	return r;
+}
+
+int auth_client_ca_load(const char *path, char **pem, struct buf *err)
+{
+	char *text = NULL, *cn = NULL, **orgs = NULL;
+	size_t len = 0, norgs = 0;
+	struct buf why = BUF_INIT;
+	*pem = NULL;
+	int r = read_file(path, &text, &len);
+	if (r < 0) {
+		buf_addf(err, "--client-ca-file: cannot read %s: %s\n", path, strerror(-r));
+		return r;
+	}
+	if (strlen(text) != len || !strstr(text, "-----BEGIN CERTIFICATE-----") ||
+	    pki_cert_subject(text, &cn, &orgs, &norgs, &why) < 0) {
+		buf_addf(err, "--client-ca-file %s: not a PEM certificate%s%s\n", path, why.len ? ": " : "", buf_str(&why));
+		free(text);
+		r = -EINVAL;
+	} else {
+		*pem = text;
+	}
+	free(cn);
+	pki_free_strings(orgs, norgs);
+	buf_release(&why);
 	return r;
 }
 

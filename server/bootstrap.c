@@ -1,7 +1,7 @@
 /*
  * bootstrap.c - what a server makes on first start and reuses afterwards: the cluster CA, the
- * serving and admin certificates, the join token, the admin kubeconfig, and the namespaces every
- * cluster has.
+ * serving and admin certificates, the join token, the admin kubeconfig, the namespaces every
+ * cluster has, and the `kubernetes` Service in `default` (kept: re-created when deleted).
  *
  * Files (DATA/server/tls/, keys 0600): server-ca.crt/.key, serving.crt/.key (reissued when the
  * set of names it must cover changes, e.g. a new --tls-san), client-admin.crt/.key. The join
@@ -369,6 +369,26 @@ static void ns_created(const struct store_result *res, void *data)
 	free(c);
 }
 
+/* Upstream's bootstrap controller: every 10 s the `kubernetes` Service and its endpoints are
+ * put back if they are missing or changed (a deleted Service comes back). */
+#define BOOTSTRAP_RECONCILE_MS 10000
+
+static void on_reconcile(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+	struct buf key = BUF_INIT;
+	kind_key(kind_by_resource("", "v1", "namespaces"), NULL, "default", &key);
+	if (!srv->stopping && store_get(srv->store, key.data))
+		kubernetes_service(srv);
+	buf_release(&key);
+}
+
+void bootstrap_stop(struct server *srv)
+{
+	if (srv->reconcile.loop)
+		uv_close((uv_handle_t *)&srv->reconcile, NULL);
+}
+
 void bootstrap_objects(struct server *srv)
 {
 	static const char *const names[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
@@ -402,4 +422,8 @@ void bootstrap_objects(struct server *srv)
 		buf_release(&key);
 	}
 	priority_bootstrap(srv);
+	uv_timer_init(srv->loop, &srv->reconcile);
+	srv->reconcile.data = srv;
+	uv_timer_start(&srv->reconcile, on_reconcile, BOOTSTRAP_RECONCILE_MS, BOOTSTRAP_RECONCILE_MS);
+	uv_unref((uv_handle_t *)&srv->reconcile);
 }

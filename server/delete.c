@@ -19,12 +19,36 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "server/protobuf.h"
+#include "server/schema.h"
 
 struct delete_opts {
 	int has_grace;
 	int64_t grace;
 	const char *policy; /* NULL, "Orphan", "Background", "Foreground" (borrowed from the body) */
 };
+
+/* The protobuf type of a DELETE body: DeleteOptions, whichever group version the envelope names
+ * (clients encode it in the resource's group version; an empty kind means DeleteOptions). */
+static const struct sch_type *delete_options_type(void *arg, const char *api_version, const char *kind)
+{
+	(void)arg;
+	(void)api_version;
+	return !*kind || !strcmp(kind, "DeleteOptions") ? sch_kind_type("", "v1", "DeleteOptions") : NULL;
+}
+
+/* Decodes a DELETE body, JSON or Kubernetes protobuf (kubectl 1.32+), into req->body. */
+static void delete_body(struct api_req *req, struct buf *err)
+{
+	static const char pb[] = "application/vnd.kubernetes.protobuf";
+	const char *ct = req->content_type ? req->content_type : "";
+	if (!strncasecmp(ct, pb, sizeof(pb) - 1) && (!ct[sizeof(pb) - 1] || ct[sizeof(pb) - 1] == ';'))
+		pb_decode_object(req->raw, req->raw_len, delete_options_type, NULL, &req->body, err);
+	else
+		req->body = json_parse(req->raw, req->raw_len, err);
+}
 
 /* Reads DeleteOptions from the body and the query. Returns 0 or fills req->err. */
 static int delete_options(struct api_req *req, struct delete_opts *o)
@@ -33,7 +57,7 @@ static int delete_options(struct api_req *req, struct delete_opts *o)
 	int r = -1;
 	memset(o, 0, sizeof(*o));
 	if (req->raw_len) {
-		req->body = json_parse(req->raw, req->raw_len, &err);
+		delete_body(req, &err);
 		if (!req->body || !cJSON_IsObject(req->body)) {
 			api_error_bad_request(&req->err, "the object provided is unrecognized (must be of type "
 							 "DeleteOptions): %s",

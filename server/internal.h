@@ -229,6 +229,7 @@ struct server {
 	uv_signal_t sigterm;
 	uv_signal_t sigint;
 	uv_timer_t trim;         /* gives freed memory back to the system */
+	uv_timer_t reconcile;    /* keeps the kubernetes Service (bootstrap.c) */
 	char *ca_pem;            /* cluster CA certificate */
 	char *ca_key_pem;
 	char *serving_cert_pem;
@@ -246,6 +247,7 @@ struct server {
 	char *kubelet_client_cert_pem; /* the identity kubelets accept (bootstrap.c), for podlog.c */
 	char *kubelet_client_key_pem;
 	struct agent_thread *agent; /* the embedded agent (server.c), or NULL */
+	struct metrics *metrics; /* /metrics figures (metrics.c) */
 };
 
 /* ---- requests (api.c, router.c) -------------------------------------------------------- */
@@ -308,6 +310,7 @@ struct api_req {
 	int64_t expect_rev;
 	int attempts;
 	int counted;             /* counted in srv->inflight_writes */
+	int counted_read;        /* counted in the metrics' readOnly in-flight requests */
 	int is_apply;            /* a server-side apply (managedFields come from apply_patch) */
 	struct svc_grant *grant; /* Service IPs and ports this request took */
 	struct fieldcheck warnings; /* fieldValidation=Warn: sent as Warning headers */
@@ -378,6 +381,8 @@ void api_write(struct api_req *req, enum store_op_type op, const char *key, int 
 void api_watch(struct api_req *req);
 /* Ends every open watch (shutdown). */
 void watch_close_all(struct server *srv);
+/* Calls fn with the request of each open watch (metrics.c). */
+void watch_each(struct server *srv, void (*fn)(const struct api_req *req, void *data), void *data);
 
 /* ---- tables (table.c) ------------------------------------------------------------------ */
 
@@ -484,12 +489,33 @@ int join_serve(struct server *srv, struct http_request *hreq);
  * with follow=true). */
 void api_pod_log(struct api_req *req);
 
+/* ---- metrics (metrics.c) --------------------------------------------------------------- */
+
+struct metrics;
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+/* Counts an answered request (only those that came over HTTPS: req->http set) in
+ * apiserver_request_total with its code. m may be NULL (nothing is counted). */
+void metrics_request(struct metrics *m, const struct api_req *req, int code);
+/* An HTTPS read (not a watch) starts / ends: apiserver_current_inflight_requests readOnly. */
+void metrics_read_begin(struct metrics *m);
+void metrics_read_end(struct metrics *m);
+/* Answers GET /metrics (Prometheus text) for user, or refuses it (403 for users outside
+ * system:masters and system:monitoring, 405 for other methods): returns 1 when h's path was
+ * /metrics (and h was answered), else 0. */
+int metrics_serve(struct server *srv, struct http_request *h, const struct api_user *user);
+
 /* ---- bootstrap (bootstrap.c) ----------------------------------------------------------- */
 
 /* Creates or loads the CA, serving and admin certificates, the join token and the admin
  * kubeconfig. Blocking; start-up only. */
 int bootstrap_tls(struct server *srv, struct buf *err);
-/* Creates the default namespaces that do not exist yet (asynchronous; logs failures). */
+/* Creates the default namespaces that do not exist yet (asynchronous; logs failures), and
+ * starts the reconciler that keeps the `kubernetes` Service, Endpoints and EndpointSlice in
+ * `default` (re-created when deleted, every BOOTSTRAP_RECONCILE_MS, as upstream's bootstrap
+ * controller does). */
 void bootstrap_objects(struct server *srv);
+/* Stops that reconciler (shutdown). */
+void bootstrap_stop(struct server *srv);
 
 #endif

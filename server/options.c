@@ -56,6 +56,9 @@ void server_options_cmd(struct server_options *o, struct opt_cmd *cmd)
 		O("write-kubeconfig-mode", OPT_MODE, &o->write_kubeconfig_mode, "Client", "File mode of the kubeconfig", 0, 0, "MODE"),
 		O("token", OPT_STRING, &o->token, "Cluster", "Shared secret agents join with (default: generated)", 0, 0, "TOKEN"),
 		O("token-auth-file", OPT_STRING, &o->token_auth_file, "Cluster", "Authenticate bearer tokens listed in FILE (upstream's CSV format: token,user,uid,\"group1,group2\")", 0, 0, "FILE"),
+		O("client-ca-file", OPT_STRING, &o->client_ca_file, "Cluster", "Also authenticate client certificates signed by a CA in FILE (PEM): the user is the CN, the groups the O values", 0, 0, "FILE"),
+		O("enable-admission-plugins", OPT_STRING, &o->enable_admission_plugins, "Cluster", "Admission plugins to run besides the default ones (upstream's names, comma-separated)", 0, 0, "NAMES"),
+		O("disable-admission-plugins", OPT_STRING, &o->disable_admission_plugins, "Cluster", "Admission plugins not to run, even if on by default (upstream's names, comma-separated)", 0, 0, "NAMES"),
 		O("cluster-cidr", OPT_STRING, &o->cluster_cidr, "Networking", "Network for pod IPs", 0, 0, "CIDR"),
 		O("service-cidr", OPT_STRING, &o->service_cidr, "Networking", "Network for service IPs", 0, 0, "CIDR"),
 		O("cluster-dns", OPT_STRING, &o->cluster_dns, "Networking", "Cluster DNS service IP", 0, 0, "IP"),
@@ -127,6 +130,9 @@ int server_options_complete(const struct server_options *o, struct server_config
 	cfg->token = o->token && *o->token ? xstrdup(o->token) : NULL;
 	if (o->token_auth_file && *o->token_auth_file)
 		auth_static_tokens_load(o->token_auth_file, &cfg->static_tokens, &cfg->nstatic_tokens, err);
+	if (o->client_ca_file && *o->client_ca_file)
+		auth_client_ca_load(o->client_ca_file, &cfg->client_ca_pem, err);
+	admission_plugins(o->enable_admission_plugins, o->disable_admission_plugins, &cfg->admission_off, err);
 	if (cidr_parse(o->cluster_cidr, &cfg->cluster_cidr) < 0)
 		buf_addf(err, "--cluster-cidr: invalid CIDR \"%s\"\n", o->cluster_cidr);
 	if (cidr_parse(o->service_cidr, &cfg->service_cidr) < 0)
@@ -234,6 +240,7 @@ void server_config_release(struct server_config *cfg)
 	free(cfg->db_path);
 	free(cfg->tls_dir);
 	free(cfg->token_path);
+	free(cfg->client_ca_pem);
 	free(cfg->bind_address);
 	free(cfg->kubeconfig_path);
 	for (size_t i = 0; i < cfg->ntls_sans; i++)

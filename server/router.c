@@ -313,6 +313,10 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 	}
 	if (!auth_authorize(&req->user, verb_names[verb], req->kind, req->sub, req->ns, req->name, &req->err))
 		goto fail;
+	if (verb < VERB_CREATE && verb != VERB_WATCH) {
+		metrics_read_begin(srv->metrics);
+		req->counted_read = 1;
+	}
 	if (verb >= VERB_CREATE) {
 		/* Upstream's max-mutating-requests-inflight: beyond it, 429 and come back in a second. */
 		if (srv->inflight_writes >= srv->cfg->max_mutating_inflight) {
@@ -362,7 +366,7 @@ void router_request(struct http_request *h, void *data)
 		respond_status(h, 401, "Unauthorized", "Unauthorized");
 		return;
 	}
-	if (discovery_serve(srv, h)) {
+	if (metrics_serve(srv, h, &user) || discovery_serve(srv, h)) {
 		auth_user_release(&user);
 		return;
 	}

@@ -47,6 +47,7 @@ static void server_stop(struct server *srv)
 	uv_signal_stop(&srv->sigterm);
 	uv_signal_stop(&srv->sigint);
 	uv_close((uv_handle_t *)&srv->trim, NULL);
+	bootstrap_stop(srv);
 	if (srv->agent)
 		agent_thread_stop(srv->agent);
 	watch_close_all(srv);
@@ -115,12 +116,17 @@ static int start_api(struct server *srv, struct buf *err)
 	hc.port = srv->cfg->port;
 	hc.cert_pem = srv->serving_cert_pem;
 	hc.key_pem = srv->serving_key_pem;
-	hc.client_ca_pem = srv->ca_pem;
+	/* Client certificates of the cluster CA and of --client-ca-file are accepted; the handshake
+	 * names both as acceptable CAs. */
+	char *cas = srv->cfg->client_ca_pem ? xasprintf("%s\n%s", srv->ca_pem, srv->cfg->client_ca_pem) : NULL;
+	hc.client_ca_pem = cas ? cas : srv->ca_pem;
 	hc.max_conns = srv->cfg->max_conns;
 	hc.on_request = router_request;
 	hc.on_error = status_http_error;
 	hc.data = srv;
-	return http_server_start(srv->loop, &hc, &srv->http, err);
+	int r = http_server_start(srv->loop, &hc, &srv->http, err);
+	free(cas);
+	return r;
 }
 
 static void start_signals(struct server *srv)
@@ -165,6 +171,7 @@ static void start_agent(struct server *srv)
 
 static void server_release(struct server *srv)
 {
+	metrics_free(srv->metrics);
 	free(srv->ca_pem);
 	free(srv->ca_key_pem);
 	free(srv->serving_cert_pem);
@@ -183,6 +190,7 @@ int server_run(const struct server_config *cfg)
 	int r, lock = -1;
 	uv_loop_init(&loop);
 	srv.loop = &loop;
+	srv.metrics = metrics_new();
 	registry_init();
 	if ((r = mkdir_p(cfg->server_dir, 0700)) < 0) {
 		buf_addf(&err, "cannot create %s: %s", cfg->server_dir, strerror(-r));

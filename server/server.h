@@ -40,6 +40,9 @@ int auth_static_tokens_parse(const char *text, size_t len, const char *name, str
  * naming the file in err. */
 int auth_static_tokens_load(const char *path, struct static_token **out, size_t *n, struct buf *err);
 void auth_static_tokens_free(struct static_token *t, size_t n);
+/* Reads --client-ca-file: PEM certificates, returned in *pem (the caller frees it). Returns 0, or
+ * a negative errno with a message naming the file in err. */
+int auth_client_ca_load(const char *path, char **pem, struct buf *err);
 
 /* What the user gave, as parsed: strings as typed. */
 struct server_options {
@@ -51,6 +54,9 @@ struct server_options {
 	struct opt_list tls_san;
 	char *token;
 	char *token_auth_file;         /* --token-auth-file: static bearer tokens (CSV) */
+	char *client_ca_file;          /* --client-ca-file: another CA of client certificates */
+	char *enable_admission_plugins;  /* comma lists of upstream's plugin names */
+	char *disable_admission_plugins;
 	char *cluster_cidr;
 	char *service_cidr;
 	char *cluster_dns;
@@ -76,7 +82,7 @@ struct server_options {
 	long long node_monitor_grace_period;
 	long long node_monitor_period;
 	long long terminated_pod_gc_threshold;
-	struct opt opts[40]; /* the flag table, bound to the fields above */
+	struct opt opts[48]; /* the flag table, bound to the fields above */
 };
 
 /* The completed configuration the server runs with: derived, checked, immutable. */
@@ -118,7 +124,25 @@ struct server_config {
 	int64_t node_monitor_grace_ms; /* a node whose Lease is older goes Ready=Unknown */
 	int64_t node_monitor_period_ms; /* how often node health is checked */
 	int64_t terminated_pod_gc_threshold; /* terminated pods kept before PodGC deletes; 0: off */
+	char *client_ca_pem;      /* --client-ca-file's certificates (PEM), or NULL */
+	unsigned admission_off;   /* enum admission_plugin bits of kube's plugins that do not run
+				   * (0: upstream's defaults, all of kube's on) */
 };
+
+/* The admission plugins kube has, by upstream's names (admission.c). */
+enum admission_plugin {
+	ADM_NAMESPACE_LIFECYCLE = 1 << 0,
+	ADM_SERVICE_ACCOUNT = 1 << 1,
+	ADM_PRIORITY = 1 << 2,
+	ADM_DEFAULT_TOLERATION_SECONDS = 1 << 3,
+};
+
+/* Computes, from --enable-admission-plugins and --disable-admission-plugins (comma-separated
+ * upstream plugin names, either may be NULL or ""), the bits of kube's plugins that do not run:
+ * upstream's default-on set, plus enable, minus disable. Every name must be one of upstream's
+ * plugins (names of plugins kube does not have are accepted and change nothing); unknown names
+ * and names in both lists are reported in err as upstream words them. Returns 0 or -1. */
+int admission_plugins(const char *enable, const char *disable, unsigned *off, struct buf *err);
 
 void server_options_init(struct server_options *o);
 /* Fills cmd with the flag table for `kube server` bound to o (the table is static storage

@@ -285,6 +285,7 @@ void api_watch(struct api_req *req)
 		return;
 	}
 	http_stream_start(req->http, 200, "application/json", NULL, 0);
+	metrics_request(srv->metrics, req, 200);
 	req->http->data = w;
 	http_request_on_abort(req->http, on_abort);
 	w->next = srv->watches;
@@ -307,4 +308,11 @@ void watch_close_all(struct server *srv)
 {
 	while (srv->watches)
 		watch_end(srv->watches);
+}
+
+void watch_each(struct server *srv, void (*fn)(const struct api_req *req, void *data), void *data)
+{
+	for (struct api_watch *w = srv->watches; w; w = w->next)
+		if (!w->ended)
+			fn(w->req, data);
 }

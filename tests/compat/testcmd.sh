@@ -33,7 +33,8 @@
 # function a timeout, its own log and an ok/FAIL line. The server runs as upstream's did:
 # without kubelet and scheduler (--disable-agent --disable-scheduler), the service range
 # 10.0.0.0/24, the token file hack/testdata/auth-tokens.csv (admin-token in system:masters),
-# and a Node "127.0.0.1" created by hand.
+# the client CA hack/testdata/ca.crt, upstream's admission plugin lists (ServiceAccount and
+# DefaultTolerationSeconds off, among others), and a Node "127.0.0.1" created by hand.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -942,9 +942,16 @@ TEST_IMPL(apply_track_update_client_entries)
 	apply_track_update(&op, NULL, n);
 	ASSERT(entry_of(n, "kubectl-edit", "Update"));
 	cJSON_Delete(n);
-	/* an object without entries is not tracked on update */
+	/* an object without entries is tracked on update too (kube does not skip non-applied
+	 * objects: `kubectl taint` of a Node created with status only records kubectl-taint) */
 	n = js(DEPLOY("'replicas':7,", "nginx"));
 	cJSON *old = js(DEPLOY("'replicas':6,", "nginx"));
+	apply_track_update(&op, old, n);
+	EXPECT_OWNED(n, "kubectl-edit", "Update", ".spec.replicas\n");
+	cJSON_Delete(n);
+	/* an explicit reset on update leaves the object without entries */
+	n = js(DEPLOY("'replicas':7,", "nginx"));
+	json_set(json_obj(n, "metadata"), "managedFields", cJSON_CreateArray());
 	apply_track_update(&op, old, n);
 	ASSERT(!json_getv(n, "metadata", "managedFields", NULL));
 	cJSON_Delete(n);
