@@ -33,31 +33,23 @@ static cJSON *kind_verbs(const struct kind *k)
 	return string_array(all_verbs, ARRAY_SIZE(all_verbs));
 }
 
-struct sub {
-	const char *name;
-	const char *group, *version, *kind;
-	const char *const *verbs;
-	size_t nverbs;
-};
-
-/* The subresources of a kind, from its flags. Returns the count written to out (at most 4). */
-static size_t subresources(const struct kind *k, struct sub *out)
+size_t kind_subresources(const struct kind *k, struct kind_sub *out)
 {
 	static const char *const create_only[] = { "create" };
 	static const char *const update_only[] = { "update" };
 	size_t n = 0;
 	if (k->flags & KIND_BINDING)
-		out[n++] = (struct sub){ "binding", "", "v1", "Binding", create_only, 1 };
+		out[n++] = (struct kind_sub){ "binding", "", "v1", "Binding", create_only, 1 };
 	if (k->flags & KIND_EVICTION)
-		out[n++] = (struct sub){ "eviction", "policy", "v1", "Eviction", create_only, 1 };
+		out[n++] = (struct kind_sub){ "eviction", "policy", "v1", "Eviction", create_only, 1 };
 	if (k->flags & KIND_TOKEN)
-		out[n++] = (struct sub){ "token", "authentication.k8s.io", "v1", "TokenRequest", create_only, 1 };
+		out[n++] = (struct kind_sub){ "token", "authentication.k8s.io", "v1", "TokenRequest", create_only, 1 };
 	if (k->flags & KIND_FINALIZE)
-		out[n++] = (struct sub){ "finalize", "", "v1", k->kind, update_only, 1 };
+		out[n++] = (struct kind_sub){ "finalize", "", "v1", k->kind, update_only, 1 };
 	if (k->flags & KIND_SCALE)
-		out[n++] = (struct sub){ "scale", "autoscaling", "v1", "Scale", status_verbs, 3 };
+		out[n++] = (struct kind_sub){ "scale", "autoscaling", "v1", "Scale", status_verbs, 3 };
 	if (k->flags & KIND_STATUS)
-		out[n++] = (struct sub){ "status", k->group, k->version, k->kind, status_verbs, 3 };
+		out[n++] = (struct kind_sub){ "status", k->group, k->version, k->kind, status_verbs, 3 };
 	return n;
 }
 
@@ -108,7 +100,7 @@ static void storage_version_hash(const struct kind *k, cJSON *r)
 	free(gvk);
 }
 
-static cJSON *legacy_resource(const struct kind *k, const struct sub *s)
+static cJSON *legacy_resource(const struct kind *k, const struct kind_sub *s)
 {
 	cJSON *r = cJSON_CreateObject();
 	if (s) {
@@ -145,11 +137,11 @@ static void legacy_resource_list(const char *group, const char *version, struct 
 	json_set_str(doc, "groupVersion", gv);
 	for (size_t i = 0; i < registry_count(); i++) {
 		const struct kind *k = registry_at(i);
-		struct sub subs[4];
+		struct kind_sub subs[4];
 		if (strcmp(k->group, group) || strcmp(k->version, version))
 			continue;
 		cJSON_AddItemToArray(res, legacy_resource(k, NULL));
-		size_t ns = subresources(k, subs);
+		size_t ns = kind_subresources(k, subs);
 		for (size_t j = 0; j < ns; j++)
 			cJSON_AddItemToArray(res, legacy_resource(k, &subs[j]));
 	}
@@ -200,7 +192,7 @@ static void legacy_groups(struct buf *out)
 static cJSON *aggregated_resource(const struct kind *k)
 {
 	cJSON *r = cJSON_CreateObject(), *subs = cJSON_CreateArray();
-	struct sub s[4];
+	struct kind_sub s[4];
 	json_set_str(r, "resource", k->plural);
 	json_set(r, "responseKind", gvk(k->group, k->version, k->kind));
 	json_set_str(r, "scope", k->flags & KIND_NAMESPACED ? "Namespaced" : "Cluster");
@@ -210,7 +202,7 @@ static cJSON *aggregated_resource(const struct kind *k)
 		json_set(r, "shortNames", string_array(k->short_names, count_short(k)));
 	if (k->flags & KIND_ALL)
 		json_set(r, "categories", string_array((const char *[]){ "all" }, 1));
-	size_t n = subresources(k, s);
+	size_t n = kind_subresources(k, s);
 	for (size_t i = 0; i < n; i++) {
 		cJSON *o = cJSON_CreateObject();
 		json_set_str(o, "subresource", s[i].name);
@@ -408,11 +400,40 @@ static int serve_group(struct http_request *h, const char *group, const char *ve
 	return 1;
 }
 
+/* JSON, or gnostic's protobuf when Accept names it (either spelling, answered in kind); an
+ * If-None-Match with the ETag gets 304. */
+static void serve_openapi_v2(struct http_request *h)
+{
+	/* Accept -> Content-Type: Go's mime parser (client-go) rejects the '@' form, which upstream
+	 * answers as application/octet-stream. */
+	static const char *const pb_types[][2] = {
+		{ "application/com.github.proto-openapi.spec.v2@v1.0+protobuf", "application/octet-stream" },
+		{ "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+		  "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" },
+	};
+	const char *accept = http_header(h, "Accept"), *inm = http_header(h, "If-None-Match"), *ct = "application/json";
+	const char *etag;
+	size_t len;
+	int proto = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(pb_types) && accept && !proto; i++)
+		if (strstr(accept, pb_types[i][0])) {
+			ct = pb_types[i][1];
+			proto = 1;
+		}
+	const char *doc = openapi_v2(proto, &len, &etag);
+	struct http_header hdr[] = { { "ETag", etag }, { "Vary", "Accept" } };
+	if (inm && strstr(inm, etag)) {
+		http_respond(h, 304, NULL, hdr, ARRAY_SIZE(hdr), "", 0);
+		return;
+	}
+	http_respond(h, 200, ct, hdr, ARRAY_SIZE(hdr), doc, len);
+}
+
 static int serve_openapi(struct http_request *h, const char *rest)
 {
 	struct buf b = BUF_INIT;
 	if (!strcmp(rest, "v2")) {
-		http_respond(h, 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", NULL, 0, "", 0);
+		serve_openapi_v2(h);
 		return 1;
 	}
 	if (!strcmp(rest, "v3")) {

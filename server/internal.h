@@ -407,6 +407,26 @@ int discovery_serve(struct server *srv, struct http_request *hreq);
 void openapi_v3(const char *group, const char *version, struct buf *out);
 /* Its SHA-256 (hex), for the index's serverRelativeURL. */
 const char *openapi_v3_hash(const char *group, const char *version);
+struct sch_type;
+/* Adds to out, under upstream's definition names, the schema of each root type (NULL roots are
+ * skipped), of every type reachable from them, of Status and DeleteOptions, and the shared
+ * scalar definitions (Quantity, Time, IntOrString, ...). swagger2 selects Swagger 2.0
+ * references ("#/definitions/NAME", a plain $ref) over OpenAPI v3's ("#/components/schemas/
+ * NAME" through allOf). */
+void openapi_schemas(const struct sch_type *const *roots, size_t n, int swagger2, cJSON *out);
+/* The Swagger 2.0 document of every served kind (openapi_v2.c; built on first use, then kept):
+ * JSON, or gnostic's protobuf encoding of the same document when proto is set. Sets *len to
+ * its length and *etag to its quoted ETag. */
+const char *openapi_v2(int proto, size_t *len, const char **etag);
+/* A subresource of a kind as discovery lists it (discovery.c). */
+struct kind_sub {
+	const char *name;
+	const char *group, *version, *kind;
+	const char *const *verbs;
+	size_t nverbs;
+};
+/* The subresources of k, from its flags; returns the count written to out (at most 6). */
+size_t kind_subresources(const struct kind *k, struct kind_sub *out);
 
 /* ---- authentication and authorization (auth.c) ----------------------------------------- */
 

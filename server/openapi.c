@@ -47,10 +47,14 @@ static void reach(struct closure *c, const struct sch_type *t)
 			reach(c, t->fields[i].type);
 }
 
+/* Swagger 2.0 (v2) refers to "#/definitions/NAME" with a plain $ref beside the description;
+ * OpenAPI v3 to "#/components/schemas/NAME" through allOf (so that siblings keep their meaning). */
+static int v2;
+
 static cJSON *ref(const char *name)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *r = xasprintf("#/components/schemas/%s", name);
+	char *r = xasprintf("%s%s", v2 ? "#/definitions/" : "#/components/schemas/", name);
 	json_set_str(o, "$ref", r);
 	free(r);
 	return o;
@@ -76,6 +80,8 @@ static cJSON *value_schema(const struct sch_field *f)
 		{ SK_INT_OR_STRING, NULL, NULL, "io.k8s.apimachinery.pkg.util.intstr.IntOrString" },
 		{ SK_RAW, NULL, NULL, "io.k8s.apimachinery.pkg.runtime.RawExtension" },
 	};
+	if (v2 && f->kind == SK_OBJECT && f->type)
+		return ref(f->type->name);
 	if (f->kind == SK_OBJECT && f->type) {
 		cJSON *o = cJSON_CreateObject(), *all = cJSON_AddArrayToObject(o, "allOf");
 		cJSON_AddItemToArray(all, ref(f->type->name));
@@ -85,6 +91,8 @@ static cJSON *value_schema(const struct sch_field *f)
 	for (size_t i = 0; i < ARRAY_SIZE(scalars); i++) {
 		if (scalars[i].kind != f->kind)
 			continue;
+		if (scalars[i].ref && v2)
+			return ref(scalars[i].ref);
 		if (scalars[i].ref) {
 			cJSON *o = cJSON_CreateObject(), *all = cJSON_AddArrayToObject(o, "allOf");
 			cJSON_AddItemToArray(all, ref(scalars[i].ref));
@@ -169,19 +177,25 @@ static void properties(const struct sch_type *t, cJSON *props, cJSON *required)
 	}
 }
 
-/* The group-version-kinds a type is the top type of. */
+static void add_gvk(cJSON *a, const char *group, const char *version, const char *kind)
+{
+	cJSON *g = cJSON_CreateObject();
+	json_set_str(g, "group", group);
+	json_set_str(g, "kind", kind);
+	json_set_str(g, "version", version);
+	cJSON_AddItemToArray(a, g);
+}
+
+/* The group-version-kinds a type is the top type of (a served kind or its list). */
 static cJSON *gvks_of(const struct sch_type *t)
 {
 	cJSON *a = cJSON_CreateArray();
 	for (size_t i = 0; i < registry_count(); i++) {
 		const struct kind *k = registry_at(i);
-		if (sch_kind_type(k->group, k->version, k->kind) != t)
-			continue;
-		cJSON *g = cJSON_CreateObject();
-		json_set_str(g, "group", k->group);
-		json_set_str(g, "kind", k->kind);
-		json_set_str(g, "version", k->version);
-		cJSON_AddItemToArray(a, g);
+		if (sch_kind_type(k->group, k->version, k->kind) == t)
+			add_gvk(a, k->group, k->version, k->kind);
+		else if (k->list_kind && sch_kind_type(k->group, k->version, k->list_kind) == t)
+			add_gvk(a, k->group, k->version, k->list_kind);
 	}
 	return a;
 }
@@ -232,8 +246,24 @@ static void scalar_definitions(cJSON *schemas)
 	}
 }
 
-/* PATCH operations with the fieldValidation parameter, one per kind of the group-version. */
-static cJSON *paths(const char *group, const char *version, struct closure *c)
+void openapi_schemas(const struct sch_type *const *roots, size_t n, int swagger2, cJSON *out)
+{
+	struct closure *c = xcalloc(1, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		reach(c, roots[i]);
+	reach(c, sch_kind_type("", "v1", "Status"));
+	reach(c, sch_kind_type("", "v1", "DeleteOptions"));
+	v2 = swagger2;
+	for (size_t i = 0; i < c->n; i++)
+		json_set(out, c->v[i]->name, type_schema(c->v[i]));
+	scalar_definitions(out);
+	v2 = 0;
+	free(c);
+}
+
+/* PATCH operations with the fieldValidation parameter, one per kind of the group-version; the
+ * kinds' types are added to roots. */
+static cJSON *paths(const char *group, const char *version, const struct sch_type **roots, size_t *nroots)
 {
 	cJSON *p = cJSON_CreateObject();
 	for (size_t i = 0; i < registry_count(); i++) {
@@ -241,7 +271,7 @@ static cJSON *paths(const char *group, const char *version, struct closure *c)
 		struct buf path = BUF_INIT;
 		if (strcmp(k->group, group) || strcmp(k->version, version))
 			continue;
-		reach(c, sch_kind_type(k->group, k->version, k->kind));
+		roots[(*nroots)++] = sch_kind_type(k->group, k->version, k->kind);
 		buf_adds(&path, *group ? "/apis/" : "/api/");
 		if (*group)
 			buf_addf(&path, "%s/", group);
@@ -264,24 +294,21 @@ static cJSON *paths(const char *group, const char *version, struct closure *c)
 
 static void build(const char *group, const char *version, struct buf *out)
 {
-	struct closure *c = xcalloc(1, sizeof(*c));
+	const struct sch_type **roots = xcalloc(registry_count() + 1, sizeof(*roots));
+	size_t nroots = 0;
 	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(), *comp = cJSON_CreateObject();
 	cJSON *schemas = cJSON_CreateObject();
 	json_set_str(doc, "openapi", "3.0.0");
 	json_set_str(info, "title", "Kubernetes");
 	json_set_str(info, "version", KUBE_K8S_VERSION);
 	json_set(doc, "info", info);
-	json_set(doc, "paths", paths(group, version, c));
-	reach(c, sch_kind_type("", "v1", "Status"));
-	reach(c, sch_kind_type("", "v1", "DeleteOptions"));
-	for (size_t i = 0; i < c->n; i++)
-		json_set(schemas, c->v[i]->name, type_schema(c->v[i]));
-	scalar_definitions(schemas);
+	json_set(doc, "paths", paths(group, version, roots, &nroots));
+	openapi_schemas(roots, nroots, 0, schemas);
 	json_set(comp, "schemas", schemas);
 	json_set(doc, "components", comp);
 	json_print(doc, out);
 	cJSON_Delete(doc);
-	free(c);
+	free(roots);
 }
 
 /* Built documents: they derive from static tables only, so they are built once per process. */

@@ -2988,7 +2988,7 @@ static const struct sch_field service_list_fields[] = {
 	{ "metadata", 1, SK_OBJECT, SL_NONE, 0, NULL, NULL, &sch_meta_ListMeta,
 	  "Standard list metadata." },
 	{ "items", 2, SK_OBJECT, SL_ATOMIC, SF_REQUIRED, NULL, NULL, &sch_core_Service,
-	  "The Service objects." },
+	  "List of services." },
 };
 const struct sch_type sch_core_ServiceList = {
 	.name = "io.k8s.api.core.v1.ServiceList",
