@@ -81,8 +81,8 @@ static const struct {
 	{ "timeoutSeconds", "integer",
 	  "A time limit for the list or watch call, whatever the activity." },
 	{ "watch", "boolean",
-	  "Watch for changes to the described resources and return them as a stream of add, update "
-	  "and remove notifications. Specify resourceVersion." },
+	  "Watch for changes to the described resources: a stream of added, modified and deleted "
+	  "events, from resourceVersion on." },
 };
 
 #define LIST_PARAMS                                                                        \
