@@ -10,6 +10,8 @@
  * schema records, and the kinds carry x-kubernetes-group-version-kind. Scalars that upstream
  * defines once (Quantity, Time, MicroTime, IntOrString, RawExtension) are references to shared
  * definitions. Documents are built on first request and kept (they never change).
+ * openapi_schemas, the closure and per-field schema logic, also serves the Swagger 2.0 document
+ * (openapi_v2.c), which differs only in how references are written.
  */
 #include "internal.h"
 
@@ -47,11 +49,9 @@ static void reach(struct closure *c, const struct sch_type *t)
 			reach(c, t->fields[i].type);
 }
 
-/* Swagger 2.0 (v2) refers to "#/definitions/NAME" with a plain $ref beside the description;
+/* Swagger 2.0 (v2 set) refers to "#/definitions/NAME" with a plain $ref beside the description;
  * OpenAPI v3 to "#/components/schemas/NAME" through allOf (so that siblings keep their meaning). */
-static int v2;
-
-static cJSON *ref(const char *name)
+static cJSON *ref(const char *name, int v2)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *r = xasprintf("%s%s", v2 ? "#/definitions/" : "#/components/schemas/", name);
@@ -61,7 +61,7 @@ static cJSON *ref(const char *name)
 }
 
 /* The schema of one value of a field (no list or map wrapping). */
-static cJSON *value_schema(const struct sch_field *f)
+static cJSON *value_schema(const struct sch_field *f, int v2)
 {
 	static const struct {
 		enum sch_kind kind;
@@ -81,10 +81,10 @@ static cJSON *value_schema(const struct sch_field *f)
 		{ SK_RAW, NULL, NULL, "io.k8s.apimachinery.pkg.runtime.RawExtension" },
 	};
 	if (v2 && f->kind == SK_OBJECT && f->type)
-		return ref(f->type->name);
+		return ref(f->type->name, v2);
 	if (f->kind == SK_OBJECT && f->type) {
 		cJSON *o = cJSON_CreateObject(), *all = cJSON_AddArrayToObject(o, "allOf");
-		cJSON_AddItemToArray(all, ref(f->type->name));
+		cJSON_AddItemToArray(all, ref(f->type->name, v2));
 		json_set(o, "default", cJSON_CreateObject());
 		return o;
 	}
@@ -92,10 +92,10 @@ static cJSON *value_schema(const struct sch_field *f)
 		if (scalars[i].kind != f->kind)
 			continue;
 		if (scalars[i].ref && v2)
-			return ref(scalars[i].ref);
+			return ref(scalars[i].ref, v2);
 		if (scalars[i].ref) {
 			cJSON *o = cJSON_CreateObject(), *all = cJSON_AddArrayToObject(o, "allOf");
-			cJSON_AddItemToArray(all, ref(scalars[i].ref));
+			cJSON_AddItemToArray(all, ref(scalars[i].ref, v2));
 			return o;
 		}
 		cJSON *o = cJSON_CreateObject();
@@ -132,9 +132,9 @@ static void list_extensions(const struct sch_field *f, cJSON *o)
 		json_set_str(o, "x-kubernetes-patch-strategy", f->flags & SF_RETAIN_KEYS ? "merge,retainKeys" : "merge");
 }
 
-static cJSON *field_schema(const struct sch_field *f)
+static cJSON *field_schema(const struct sch_field *f, int v2)
 {
-	cJSON *o, *v = value_schema(f);
+	cJSON *o, *v = value_schema(f, v2);
 	if (f->list != SL_NONE) {
 		o = cJSON_CreateObject();
 		json_set_str(o, "type", "array");
@@ -163,15 +163,15 @@ static cJSON *field_schema(const struct sch_field *f)
 }
 
 /* Adds the properties (and required names) of t, expanding inline members. */
-static void properties(const struct sch_type *t, cJSON *props, cJSON *required)
+static void properties(const struct sch_type *t, cJSON *props, cJSON *required, int v2)
 {
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct sch_field *f = &t->fields[i];
 		if (f->flags & SF_INLINE) {
-			properties(f->type, props, required);
+			properties(f->type, props, required, v2);
 			continue;
 		}
-		json_set(props, f->name, field_schema(f));
+		json_set(props, f->name, field_schema(f, v2));
 		if (f->flags & SF_REQUIRED)
 			cJSON_AddItemToArray(required, cJSON_CreateString(f->name));
 	}
@@ -200,13 +200,13 @@ static cJSON *gvks_of(const struct sch_type *t)
 	return a;
 }
 
-static cJSON *type_schema(const struct sch_type *t)
+static cJSON *type_schema(const struct sch_type *t, int v2)
 {
 	cJSON *o = cJSON_CreateObject(), *props = cJSON_CreateObject(), *req = cJSON_CreateArray();
 	if (t->doc && *t->doc)
 		json_set_str(o, "description", t->doc);
 	json_set_str(o, "type", "object");
-	properties(t, props, req);
+	properties(t, props, req, v2);
 	json_set(o, "properties", props);
 	if (cJSON_GetArraySize(req))
 		json_set(o, "required", req);
@@ -253,11 +253,9 @@ void openapi_schemas(const struct sch_type *const *roots, size_t n, int swagger2
 		reach(c, roots[i]);
 	reach(c, sch_kind_type("", "v1", "Status"));
 	reach(c, sch_kind_type("", "v1", "DeleteOptions"));
-	v2 = swagger2;
 	for (size_t i = 0; i < c->n; i++)
-		json_set(out, c->v[i]->name, type_schema(c->v[i]));
+		json_set(out, c->v[i]->name, type_schema(c->v[i], swagger2));
 	scalar_definitions(out);
-	v2 = 0;
 	free(c);
 }
 

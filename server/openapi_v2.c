@@ -81,8 +81,8 @@ static const struct {
 	{ "timeoutSeconds", "integer",
 	  "A time limit for the list or watch call, whatever the activity." },
 	{ "watch", "boolean",
-	  "Watch for changes to the described resources and return them as a stream of add, update "
-	  "and remove notifications. Specify resourceVersion." },
+	  "Watch for changes to the described resources: a stream of added, modified and deleted "
+	  "events, from resourceVersion on." },
 };
 
 #define LIST_PARAMS                                                                        \
@@ -529,6 +529,130 @@ static cJSON *definitions(void)
 	return defs;
 }
 
+/* ---- discovery ---------------------------------------------------------------------------- */
+
+#define META "io.k8s.apimachinery.pkg.apis.meta.v1."
+
+/* The discovery types (served by discovery.c, not in the schema tables), as JSON. */
+static const char *const discovery_defs[][2] = {
+	{ META "APIResource",
+	  "{\"description\":\"A resource an API group-version serves.\",\"type\":\"object\",\"required\":"
+	  "[\"name\",\"singularName\",\"namespaced\",\"kind\",\"verbs\"],\"properties\":{"
+	  "\"categories\":{\"description\":\"Groupings the resource belongs to (all).\",\"type\":\"array\","
+	  "\"items\":{\"type\":\"string\"},\"x-kubernetes-list-type\":\"atomic\"},"
+	  "\"group\":{\"description\":\"The group of the kind, when not the group-version's own.\",\"type\":\"string\"},"
+	  "\"kind\":{\"description\":\"The kind of the resource's objects.\",\"type\":\"string\"},"
+	  "\"name\":{\"description\":\"The plural name of the resource.\",\"type\":\"string\"},"
+	  "\"namespaced\":{\"description\":\"Whether the resource's objects live in namespaces.\",\"type\":\"boolean\"},"
+	  "\"shortNames\":{\"description\":\"Short aliases.\",\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+	  "\"x-kubernetes-list-type\":\"atomic\"},"
+	  "\"singularName\":{\"description\":\"The singular name of the resource.\",\"type\":\"string\"},"
+	  "\"storageVersionHash\":{\"description\":\"A hash of the storage version.\",\"type\":\"string\"},"
+	  "\"verbs\":{\"description\":\"The verbs the resource supports.\",\"type\":\"array\",\"items\":"
+	  "{\"type\":\"string\"}},"
+	  "\"version\":{\"description\":\"The version of the kind, when not the group-version's own.\",\"type\":\"string\"}}}" },
+	{ META "APIResourceList",
+	  "{\"description\":\"The resources a group-version serves.\",\"type\":\"object\",\"required\":"
+	  "[\"groupVersion\",\"resources\"],\"properties\":{"
+	  "\"apiVersion\":{\"description\":\"API version of this representation.\",\"type\":\"string\"},"
+	  "\"groupVersion\":{\"description\":\"The group-version described.\",\"type\":\"string\"},"
+	  "\"kind\":{\"description\":\"Kind of this object: APIResourceList.\",\"type\":\"string\"},"
+	  "\"resources\":{\"description\":\"The resources served.\",\"type\":\"array\",\"items\":"
+	  "{\"$ref\":\"#/definitions/" META "APIResource\"},\"x-kubernetes-list-type\":\"atomic\"}},"
+	  "\"x-kubernetes-group-version-kind\":[{\"group\":\"\",\"kind\":\"APIResourceList\",\"version\":\"v1\"}]}" },
+	{ META "GroupVersionForDiscovery",
+	  "{\"description\":\"One version of a group.\",\"type\":\"object\",\"required\":[\"groupVersion\",\"version\"],"
+	  "\"properties\":{\"groupVersion\":{\"description\":\"group/version\",\"type\":\"string\"},"
+	  "\"version\":{\"description\":\"The version alone.\",\"type\":\"string\"}}}" },
+	{ META "ServerAddressByClientCIDR",
+	  "{\"description\":\"The server address clients of a network should use.\",\"type\":\"object\","
+	  "\"required\":[\"clientCIDR\",\"serverAddress\"],\"properties\":{"
+	  "\"clientCIDR\":{\"description\":\"The clients' network.\",\"type\":\"string\"},"
+	  "\"serverAddress\":{\"description\":\"host:port for those clients.\",\"type\":\"string\"}}}" },
+	{ META "APIGroup",
+	  "{\"description\":\"An API group and its versions.\",\"type\":\"object\",\"required\":[\"name\",\"versions\"],"
+	  "\"properties\":{\"apiVersion\":{\"description\":\"API version of this representation.\",\"type\":\"string\"},"
+	  "\"kind\":{\"description\":\"Kind of this object: APIGroup.\",\"type\":\"string\"},"
+	  "\"name\":{\"description\":\"The group's name.\",\"type\":\"string\"},"
+	  "\"preferredVersion\":{\"$ref\":\"#/definitions/" META "GroupVersionForDiscovery\","
+	  "\"description\":\"The version clients should prefer.\"},"
+	  "\"serverAddressByClientCIDRs\":{\"description\":\"Server addresses by client network.\",\"type\":\"array\","
+	  "\"items\":{\"$ref\":\"#/definitions/" META "ServerAddressByClientCIDR\"},\"x-kubernetes-list-type\":\"atomic\"},"
+	  "\"versions\":{\"description\":\"The versions served.\",\"type\":\"array\",\"items\":{\"$ref\":"
+	  "\"#/definitions/" META "GroupVersionForDiscovery\"},\"x-kubernetes-list-type\":\"atomic\"}},"
+	  "\"x-kubernetes-group-version-kind\":[{\"group\":\"\",\"kind\":\"APIGroup\",\"version\":\"v1\"}]}" },
+	{ META "APIGroupList",
+	  "{\"description\":\"The API groups served.\",\"type\":\"object\",\"required\":[\"groups\"],\"properties\":{"
+	  "\"apiVersion\":{\"description\":\"API version of this representation.\",\"type\":\"string\"},"
+	  "\"groups\":{\"description\":\"The groups.\",\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/" META
+	  "APIGroup\"},\"x-kubernetes-list-type\":\"atomic\"},"
+	  "\"kind\":{\"description\":\"Kind of this object: APIGroupList.\",\"type\":\"string\"}},"
+	  "\"x-kubernetes-group-version-kind\":[{\"group\":\"\",\"kind\":\"APIGroupList\",\"version\":\"v1\"}]}" },
+	{ META "APIVersions",
+	  "{\"description\":\"The versions of the core API.\",\"type\":\"object\",\"required\":[\"versions\","
+	  "\"serverAddressByClientCIDRs\"],\"properties\":{"
+	  "\"apiVersion\":{\"description\":\"API version of this representation.\",\"type\":\"string\"},"
+	  "\"kind\":{\"description\":\"Kind of this object: APIVersions.\",\"type\":\"string\"},"
+	  "\"serverAddressByClientCIDRs\":{\"description\":\"Server addresses by client network.\",\"type\":\"array\","
+	  "\"items\":{\"$ref\":\"#/definitions/" META "ServerAddressByClientCIDR\"},\"x-kubernetes-list-type\":\"atomic\"},"
+	  "\"versions\":{\"description\":\"The versions served.\",\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+	  "\"x-kubernetes-list-type\":\"atomic\"}},"
+	  "\"x-kubernetes-group-version-kind\":[{\"group\":\"\",\"kind\":\"APIVersions\",\"version\":\"v1\"}]}" },
+};
+
+static void add_discovery_defs(cJSON *defs)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(discovery_defs); i++)
+		json_set(defs, discovery_defs[i][0], json_parse(discovery_defs[i][1], strlen(discovery_defs[i][1]), NULL));
+}
+
+/* A GET of a discovery document. */
+static void discovery_path(cJSON *paths, const char *path, const char *opid, const char *tag, const char *def)
+{
+	static const char *const types[] = { "application/json", "application/yaml",
+					     "application/vnd.kubernetes.protobuf", NULL };
+	static const char *const https[] = { "https", NULL };
+	cJSON *pi = cJSON_CreateObject(), *op = cJSON_CreateObject(), *tags = cJSON_CreateArray();
+	char *ref = xasprintf("%s%s", META, def);
+	json_set(op, "consumes", strings(types));
+	json_set_str(op, "description", "get the discovery document");
+	json_set_str(op, "operationId", opid);
+	json_set(op, "produces", strings(types));
+	json_set(op, "responses", responses(ref, "200"));
+	json_set(op, "schemes", strings(https));
+	cJSON_AddItemToArray(tags, cJSON_CreateString(tag));
+	json_set(op, "tags", tags);
+	json_set(pi, "get", op);
+	json_set(paths, path, pi);
+	free(ref);
+}
+
+/* /api/, /apis/, and each group's and group-version's discovery paths. */
+static void discovery_paths(cJSON *paths)
+{
+	const struct api_group *groups;
+	size_t n = registry_groups(&groups);
+	discovery_path(paths, "/api/", "getCoreAPIVersions", "core", "APIVersions");
+	discovery_path(paths, "/apis/", "getAPIVersions", "apis", "APIGroupList");
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(groups[i].versions) && groups[i].versions[j]; j++) {
+			struct kind fake = { .group = groups[i].name, .version = groups[i].versions[j] };
+			struct target t = { .k = &fake };
+			char path[256], opid[160], tag[100];
+			target_names(&t);
+			snprintf(path, sizeof(path), "%s/", t.base);
+			snprintf(opid, sizeof(opid), "get%sAPIResources", t.id);
+			discovery_path(paths, path, opid, t.tag, "APIResourceList");
+			if (j || !*groups[i].name)
+				continue;
+			snprintf(path, sizeof(path), "/apis/%s/", groups[i].name);
+			snprintf(opid, sizeof(opid), "get%.*sAPIGroup", (int)(strlen(t.id) - strlen(fake.version)), t.id);
+			snprintf(tag, sizeof(tag), "%.*s", (int)strcspn(t.tag, "_"), t.tag);
+			discovery_path(paths, path, opid, tag, "APIGroup");
+		}
+	}
+}
+
 static cJSON *document(void)
 {
 	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(), *paths = cJSON_CreateObject();
@@ -538,8 +662,11 @@ static cJSON *document(void)
 	json_set(doc, "info", info);
 	for (size_t i = 0; i < registry_count(); i++)
 		kind_paths(paths, registry_at(i));
+	discovery_paths(paths);
 	json_set(doc, "paths", paths);
-	json_set(doc, "definitions", definitions());
+	cJSON *defs = definitions();
+	add_discovery_defs(defs);
+	json_set(doc, "definitions", defs);
 	cJSON *sd = cJSON_CreateObject(), *bt = cJSON_CreateObject();
 	json_set_str(bt, "description", "Bearer Token authentication");
 	json_set_str(bt, "in", "header");
@@ -811,6 +938,21 @@ static void put_any(struct buf *b, unsigned num, const cJSON *v)
 	buf_release(&any);
 }
 
+/* A double (fixed64, little-endian) or an int64 (varint). */
+static void put_number(struct buf *b, const struct pfield *f, double d)
+{
+	if (f->kind == P_INT) {
+		put_varint(b, (uint64_t)f->num << 3);
+		put_varint(b, (uint64_t)(d < -9.2e18 ? INT64_MIN : d > 9.2e18 ? INT64_MAX : (int64_t)d));
+		return;
+	}
+	uint64_t bits;
+	memcpy(&bits, &d, sizeof(bits));
+	put_varint(b, (uint64_t)f->num << 3 | 1);
+	for (int i = 0; i < 8; i++)
+		buf_addch(b, (char)(bits >> (8 * i)));
+}
+
 static void put_field(struct buf *b, const struct pfield *f, const cJSON *v)
 {
 	int many = cJSON_IsArray(v);
@@ -827,19 +969,9 @@ static void put_field(struct buf *b, const struct pfield *f, const cJSON *v)
 		}
 		break;
 	case P_DBL:
-		if (cJSON_IsNumber(v)) {
-			uint64_t bits;
-			memcpy(&bits, &v->valuedouble, sizeof(bits));
-			put_varint(b, (uint64_t)f->num << 3 | 1);
-			for (int i = 0; i < 8; i++)
-				buf_addch(b, (char)(bits >> (8 * i)));
-		}
-		break;
 	case P_INT:
-		if (cJSON_IsNumber(v)) {
-			put_varint(b, (uint64_t)f->num << 3);
-			put_varint(b, (uint64_t)(int64_t)v->valuedouble);
-		}
+		if (cJSON_IsNumber(v))
+			put_number(b, f, v->valuedouble);
 		break;
 	case P_STRS:
 		if (!many) {

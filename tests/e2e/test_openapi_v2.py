@@ -87,6 +87,11 @@ def test_json_document_structure(server):
     assert paths["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"]["post"]["operationId"] == \
         "createAuthorizationV1SelfSubjectAccessReview"
 
+    assert paths["/api/v1/"]["get"]["operationId"] == "getCoreV1APIResources"
+    assert paths["/apis/apps/"]["get"]["operationId"] == "getAppsAPIGroup"
+    assert paths["/apis/apps/v1/"]["get"]["tags"] == ["apps_v1"]
+    assert resolve(doc, paths["/apis/"]["get"]["responses"]["200"]["schema"]["$ref"])["properties"]["groups"]
+
     pod_spec = doc["definitions"]["io.k8s.api.core.v1.PodSpec"]
     containers = pod_spec["properties"]["containers"]
     assert containers["items"] == {"$ref": "#/definitions/io.k8s.api.core.v1.Container"}
