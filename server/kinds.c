@@ -23,6 +23,7 @@ static const struct {
 	{ "", "v1", "ConfigMap", { NULL, NULL, validate_configmap, NULL } },
 	{ "", "v1", "Secret", { defaults_secret, NULL, validate_secret, NULL } },
 	{ "", "v1", "Event", { defaults_event, NULL, validate_event, NULL } },
+	{ "", "v1", "ReplicationController", { defaults_replicationcontroller, prepare_replicaset, validate_replicationcontroller, validate_replicaset_status } },
 	{ "apps", "v1", "Deployment", { defaults_deployment, prepare_deployment, validate_deployment, validate_deployment_status } },
 	{ "apps", "v1", "ReplicaSet", { defaults_replicaset, prepare_replicaset, validate_replicaset, validate_replicaset_status } },
 	{ "apps", "v1", "DaemonSet", { defaults_daemonset, prepare_daemonset, validate_daemonset, validate_daemonset_status } },

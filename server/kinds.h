@@ -101,6 +101,7 @@ void defaults_endpoints(cJSON *obj);
 void defaults_secret(cJSON *obj);
 void defaults_deployment(cJSON *obj);
 void defaults_replicaset(cJSON *obj);
+void defaults_replicationcontroller(cJSON *obj);
 void defaults_daemonset(cJSON *obj);
 void defaults_statefulset(cJSON *obj);
 void defaults_job(cJSON *obj);
@@ -179,6 +180,9 @@ void validate_deployment(const cJSON *obj, const cJSON *old, struct field_errors
 void validate_deployment_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_replicaset(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_replicaset_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+/* ReplicationController: upstream's ValidateReplicationController (selector mutable); its
+ * status is checked like a ReplicaSet's. */
+void validate_replicationcontroller(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_daemonset(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_daemonset_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_statefulset(const cJSON *obj, const cJSON *old, struct field_errors *errs);

@@ -76,6 +76,8 @@ static const struct {
 	{ "coordination.k8s.io", "v1", "LeaseList", &sch_coordination_LeaseList },
 	{ "discovery.k8s.io", "v1", "EndpointSliceList", &sch_discovery_EndpointSliceList },
 	{ "events.k8s.io", "v1", "EventList", &sch_events_EventList },
+	{ "", "v1", "ReplicationController", &sch_core_ReplicationController },
+	{ "", "v1", "ReplicationControllerList", &sch_core_ReplicationControllerList },
 	{ "meta.k8s.io", "v1", "WatchEvent", &sch_meta_WatchEvent },
 	{ "", "v1", "WatchEvent", &sch_meta_WatchEvent },
 };

@@ -230,7 +230,10 @@ size_t sch_types(const struct sch_type *const **out);
 	X(authorization, ResourceAttributes) X(authorization, NonResourceAttributes) \
 	X(authorization, FieldSelectorAttributes) X(authorization, LabelSelectorAttributes) \
 	X(authorization, SubjectAccessReviewStatus) \
-	X(autoscaling, Scale) X(autoscaling, ScaleSpec) X(autoscaling, ScaleStatus)
+	X(autoscaling, Scale) X(autoscaling, ScaleSpec) X(autoscaling, ScaleStatus) \
+	X(core, ReplicationController) X(core, ReplicationControllerSpec) \
+	X(core, ReplicationControllerStatus) X(core, ReplicationControllerCondition) \
+	X(core, ReplicationControllerList)
 
 #define SCH_DECLARE_TYPE(group, kind) extern const struct sch_type sch_##group##_##kind;
 SCH_TYPES(SCH_DECLARE_TYPE)

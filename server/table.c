@@ -577,6 +577,31 @@ void table_row_replicaset(const cJSON *obj, cJSON *cells, int64_t now)
 	cell_selector(cells, json_getv(obj, "spec", "selector", NULL));
 }
 
+#define RC_SELECTOR_COL , COL("Selector", "string", "Selector is a label query over pods that should match the Replicas count.", 1)
+
+const struct table_col table_cols_replicationcontroller[] = {
+	COL_NAME,
+	COL("Desired", "integer", "Replicas is the number of desired replicas.", 0),
+	COL("Current", "integer", "Replicas is the most recently observed number of replicas.", 0),
+	COL("Ready", "integer", "The number of ready replicas for this replication controller.", 0),
+	COL_AGE, WIDE_POD_COLS(RC_SELECTOR_COL), COL_END
+};
+
+void table_row_replicationcontroller(const cJSON *obj, cJSON *cells, int64_t now)
+{
+	char *sel = map_string(json_getv(obj, "spec", "selector", NULL));
+	int64_t want = 1;
+	json_int(json_obj(obj, "spec"), "replicas", &want);
+	cell_name(cells, obj);
+	cell_int(cells, want);
+	cell_int(cells, num(obj, "status", "replicas"));
+	cell_int(cells, num(obj, "status", "readyReplicas"));
+	cell_age(cells, obj, now);
+	cell_containers(cells, template_spec(obj));
+	cell_str(cells, sel);
+	free(sel);
+}
+
 const struct table_col table_cols_daemonset[] = {
 	COL_NAME,
 	COL("Desired", "integer", "The total number of nodes that should be running the daemon pod.", 0),
