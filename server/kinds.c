@@ -32,6 +32,8 @@ static const struct {
 	{ "batch", "v1", "Job", { defaults_job, prepare_job, validate_job, validate_job_status } },
 	{ "batch", "v1", "CronJob", { defaults_cronjob, prepare_cronjob, validate_cronjob, NULL } },
 	{ "policy", "v1", "PodDisruptionBudget", { NULL, prepare_pdb, validate_pdb, validate_pdb_status } },
+	{ "autoscaling", "v2", "HorizontalPodAutoscaler", { defaults_hpa, prepare_hpa, validate_hpa, validate_hpa_status } },
+	{ "autoscaling", "v1", "HorizontalPodAutoscaler", { defaults_hpa_v1, prepare_hpa_v1, validate_hpa_v1, validate_hpa_v1_status } },
 	{ "scheduling.k8s.io", "v1", "PriorityClass", { defaults_priorityclass, NULL, validate_priorityclass, NULL } },
 	{ "coordination.k8s.io", "v1", "Lease", { defaults_lease, prepare_lease, validate_lease, NULL } },
 	{ "discovery.k8s.io", "v1", "EndpointSlice", { defaults_endpointslice, prepare_endpointslice, validate_endpointslice, NULL } },
