@@ -54,9 +54,9 @@ const struct sch_type sch_autoscaling_v2_HorizontalPodAutoscalerSpec = {
 };
 
 static const struct sch_field v2_cross_version_object_reference_fields[] = {
-	{ "kind", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "kind", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Kind of the referent." },
-	{ "name", 2, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 2, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Name of the referent." },
 	{ "apiVersion", 3, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
 	  "API version of the referent." },
@@ -69,7 +69,7 @@ const struct sch_type sch_autoscaling_v2_CrossVersionObjectReference = {
 };
 
 static const struct sch_field v2_metric_spec_fields[] = {
-	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Object, Pods, Resource, ContainerResource or External." },
 	{ "object", 2, SK_OBJECT, SL_NONE, 0, NULL, NULL, &sch_autoscaling_v2_ObjectMetricSource,
 	  "A metric of one Kubernetes object." },
@@ -118,7 +118,7 @@ const struct sch_type sch_autoscaling_v2_PodsMetricSource = {
 };
 
 static const struct sch_field v2_resource_metric_source_fields[] = {
-	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The resource, such as cpu or memory." },
 	{ "target", 2, SK_OBJECT, SL_NONE, SF_REQUIRED, NULL, NULL, &sch_autoscaling_v2_MetricTarget,
 	  "The target value." },
@@ -131,11 +131,11 @@ const struct sch_type sch_autoscaling_v2_ResourceMetricSource = {
 };
 
 static const struct sch_field v2_container_resource_metric_source_fields[] = {
-	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The resource, such as cpu or memory." },
 	{ "target", 2, SK_OBJECT, SL_NONE, SF_REQUIRED, NULL, NULL, &sch_autoscaling_v2_MetricTarget,
 	  "The target value." },
-	{ "container", 3, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "container", 3, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The container." },
 };
 const struct sch_type sch_autoscaling_v2_ContainerResourceMetricSource = {
@@ -159,7 +159,7 @@ const struct sch_type sch_autoscaling_v2_ExternalMetricSource = {
 };
 
 static const struct sch_field v2_metric_identifier_fields[] = {
-	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The metric name." },
 	{ "selector", 2, SK_OBJECT, SL_NONE, 0, NULL, NULL, &sch_meta_LabelSelector,
 	  "Narrows the metric down by its labels." },
@@ -172,7 +172,7 @@ const struct sch_type sch_autoscaling_v2_MetricIdentifier = {
 };
 
 static const struct sch_field v2_metric_target_fields[] = {
-	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Utilization, Value or AverageValue." },
 	{ "value", 2, SK_QUANTITY, SL_NONE, 0, NULL, NULL, NULL,
 	  "Target value of the metric." },
@@ -219,7 +219,7 @@ const struct sch_type sch_autoscaling_v2_HPAScalingRules = {
 };
 
 static const struct sch_field v2_hpa_scaling_policy_fields[] = {
-	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Pods or Percent." },
 	{ "value", 2, SK_INT32, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The allowed change." },
@@ -274,7 +274,7 @@ const struct sch_type sch_autoscaling_v2_HorizontalPodAutoscalerCondition = {
 };
 
 static const struct sch_field v2_metric_status_fields[] = {
-	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Object, Pods, Resource, ContainerResource or External." },
 	{ "object", 2, SK_OBJECT, SL_NONE, 0, NULL, NULL, &sch_autoscaling_v2_ObjectMetricStatus,
 	  "An object metric." },
@@ -323,7 +323,7 @@ const struct sch_type sch_autoscaling_v2_PodsMetricStatus = {
 };
 
 static const struct sch_field v2_resource_metric_status_fields[] = {
-	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The resource." },
 	{ "current", 2, SK_OBJECT, SL_NONE, SF_REQUIRED, NULL, NULL, &sch_autoscaling_v2_MetricValueStatus,
 	  "The current value." },
@@ -336,11 +336,11 @@ const struct sch_type sch_autoscaling_v2_ResourceMetricStatus = {
 };
 
 static const struct sch_field v2_container_resource_metric_status_fields[] = {
-	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The resource." },
 	{ "current", 2, SK_OBJECT, SL_NONE, SF_REQUIRED, NULL, NULL, &sch_autoscaling_v2_MetricValueStatus,
 	  "The current value." },
-	{ "container", 3, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "container", 3, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The container." },
 };
 const struct sch_type sch_autoscaling_v2_ContainerResourceMetricStatus = {
@@ -432,9 +432,9 @@ const struct sch_type sch_autoscaling_HorizontalPodAutoscalerSpec = {
 };
 
 static const struct sch_field cross_version_object_reference_fields[] = {
-	{ "kind", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "kind", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Kind of the referent." },
-	{ "name", 2, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 2, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Name of the referent." },
 	{ "apiVersion", 3, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
 	  "API version of the referent." },
