@@ -11,13 +11,16 @@
  * metrics), the conditions (.../conditions) and the behavior (.../behavior), each as JSON.
  * Converting v1 to v2 undoes that (the CPU metric first), drops the annotations and applies
  * v2's defaults, so an object written through v1 is stored exactly as a v2 write would store
- * it. The annotations hold the v2 JSON of those fields (upstream writes the metrics in the
- * older v2beta1 shape). Defaults: minReplicas 1; no metrics means 80% average CPU; a given
+ * it. The annotations have upstream's shapes: metrics in v1's own MetricSpec/MetricStatus (the
+ * older v2beta1-like form, converted field by field through metric_fields), conditions as v2
+ * writes them, the behavior with Go's field names. Defaults: minReplicas 1; no metrics means 80% average CPU; a given
  * behavior has its missing scaling rules filled in (upstream's GenerateHPAScale*Rules).
  */
 #include "internal.h"
 #include "server/kinds.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +132,88 @@ void prepare_hpa_v1(cJSON *obj, const cJSON *old)
 	json_set(obj, "status", st);
 }
 
+/* ---- the annotations' shapes ------------------------------------------------------------- */
+
+/* A field of one metric source: its path in the v2 source (up to two keys) and its name in the
+ * v1 MetricSpec/MetricStatus (upstream's older, v2beta1-like shape). "%" stands for "target" in
+ * a spec and "current" in a status; a v1 name starting with '%' for "target"/"current" there. */
+struct metric_field {
+	const char *type, *v2a, *v2b, *v1;
+};
+
+static const struct metric_field metric_fields[] = {
+	{ "Object", "describedObject", NULL, "target" }, { "Object", "metric", "name", "metricName" },
+	{ "Object", "metric", "selector", "selector" }, { "Object", "%", "value", "%Value" },
+	{ "Object", "%", "averageValue", "averageValue" },
+	{ "Pods", "metric", "name", "metricName" }, { "Pods", "metric", "selector", "selector" },
+	{ "Pods", "%", "averageValue", "%AverageValue" },
+	{ "Resource", "name", NULL, "name" }, { "Resource", "%", "averageUtilization", "%AverageUtilization" },
+	{ "Resource", "%", "averageValue", "%AverageValue" },
+	{ "ContainerResource", "name", NULL, "name" }, { "ContainerResource", "container", NULL, "container" },
+	{ "ContainerResource", "%", "averageUtilization", "%AverageUtilization" },
+	{ "ContainerResource", "%", "averageValue", "%AverageValue" },
+	{ "External", "metric", "name", "metricName" }, { "External", "metric", "selector", "metricSelector" },
+	{ "External", "%", "value", "%Value" }, { "External", "%", "averageValue", "%AverageValue" },
+};
+
+static const char *const metric_sources[][2] = {
+	{ "Object", "object" }, { "Pods", "pods" }, { "Resource", "resource" },
+	{ "ContainerResource", "containerResource" }, { "External", "external" },
+};
+
+/* Moves one field of a source between its v1 and v2 places (to_v1 says which way). */
+static void move_metric_field(const struct metric_field *f, const cJSON *from, cJSON *to, int to_v1,
+			      const char *word)
+{
+	char v1[64];
+	snprintf(v1, sizeof(v1), "%s%s", *f->v1 == '%' ? word : "", f->v1 + (*f->v1 == '%'));
+	const char *v2a = *f->v2a == '%' ? word : f->v2a;
+	const cJSON *v = to_v1 ? (f->v2b ? json_getv(from, v2a, f->v2b, NULL) : jget(from, v2a)) : jget(from, v1);
+	if (!v)
+		return;
+	if (to_v1) {
+		json_set(to, v1, cJSON_Duplicate(v, 1));
+		return;
+	}
+	cJSON *dst = f->v2b ? json_obj_force(to, v2a) : to;
+	json_set(dst, f->v2b ? f->v2b : v2a, cJSON_Duplicate(v, 1));
+}
+
+/* One metric (spec or status, by word "target"/"current") in the other version's shape
+ * (caller frees); a v2 target gets its type from the value it has, as upstream converts. */
+static cJSON *convert_metric(const cJSON *m, int to_v1, const char *word)
+{
+	cJSON *out = cJSON_CreateObject(), *src = cJSON_CreateObject();
+	const char *type = jstr0(m, "type"), *key = NULL;
+	json_set_str(out, "type", type);
+	for (size_t i = 0; i < ARRAY_SIZE(metric_sources); i++)
+		if (!strcmp(type, metric_sources[i][0]))
+			key = metric_sources[i][1];
+	for (size_t i = 0; key && i < ARRAY_SIZE(metric_fields); i++)
+		if (!strcmp(metric_fields[i].type, type))
+			move_metric_field(&metric_fields[i], jget(m, key), src, to_v1, word);
+	cJSON *t = to_v1 || strcmp(word, "target") ? NULL : json_obj(src, "target");
+	if (t)
+		json_set_str(t, "type", jget(t, "averageUtilization") ? "Utilization" : jget(t, "value") ? "Value" : "AverageValue");
+	if (key)
+		json_set(out, key, src);
+	else
+		cJSON_Delete(src);
+	return out;
+}
+
+/* Upstream writes the behavior annotation from its internal type, which has no JSON names: the
+ * keys are Go's field names ("ScaleUp", "PeriodSeconds"). Changes every key's first letter. */
+static void go_names(cJSON *v, int upper)
+{
+	cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		if (e->string && *e->string)
+			e->string[0] = (char)(upper ? toupper((unsigned char)e->string[0]) : tolower((unsigned char)e->string[0]));
+		go_names(e, upper);
+	}
+}
+
 /* ---- v2 -> v1 ----------------------------------------------------------------------------- */
 
 /* Is m (a MetricSpec or MetricStatus) the cpu utilization v1 has a field for? value_key is
@@ -162,7 +247,7 @@ static void split_metrics(cJSON *parent, const char *list_key, const char *value
 			json_set(v1_parent, v1_key,
 				 cJSON_Duplicate(json_getv(m, "resource", value_key, "averageUtilization", NULL), 1));
 		} else {
-			cJSON_AddItemToArray(rest, cJSON_Duplicate(m, 1));
+			cJSON_AddItemToArray(rest, convert_metric(m, 1, value_key));
 		}
 	}
 	if (cJSON_GetArraySize(rest))
@@ -188,6 +273,7 @@ static void hpa_out(cJSON *obj)
 	cJSON *spec = json_obj(obj, "spec"), *st = json_obj(obj, "status");
 	if (spec) {
 		split_metrics(spec, "metrics", "target", spec, "targetCPUUtilizationPercentage", ann, ANN_METRICS);
+		go_names(json_obj(spec, "behavior"), 1);
 		to_annotation(spec, "behavior", ann, ANN_BEHAVIOR);
 	}
 	if (st) {
@@ -229,7 +315,7 @@ static void join_metrics(cJSON *parent, const char *v1_key, const char *list_key
 	if (cJSON_IsNumber(pct))
 		cJSON_AddItemToArray(list, cpu_metric(what, value_key, (int64_t)pct->valuedouble));
 	cJSON_ArrayForEach(m, others)
-		cJSON_AddItemToArray(list, cJSON_Duplicate(m, 1));
+		cJSON_AddItemToArray(list, convert_metric(m, 0, value_key));
 	if (parent && cJSON_GetArraySize(list))
 		json_set(parent, list_key, list);
 	else
@@ -255,6 +341,7 @@ void hpa_v1_to_v2(cJSON *obj)
 	cJSON *spec = json_obj(obj, "spec"), *st = json_obj(obj, "status");
 	join_metrics(spec, "targetCPUUtilizationPercentage", "metrics", "resource", "target", ann, ANN_METRICS);
 	from_annotation_to(spec, "behavior", ann, ANN_BEHAVIOR);
+	go_names(json_obj(spec, "behavior"), 0);
 	join_metrics(st, "currentCPUUtilizationPercentage", "currentMetrics", "resource", "current", ann, ANN_CURRENT);
 	from_annotation_to(st, "conditions", ann, ANN_CONDITIONS);
 	const cJSON *cr = jget(st, "currentReplicas");

@@ -70,8 +70,12 @@ def test_v2_fields_survive_v1(server):
     assert v1["apiVersion"] == "autoscaling/v1"
     assert v1["spec"]["targetCPUUtilizationPercentage"] == 50
     ann = v1["metadata"]["annotations"]
-    assert json.loads(ann["autoscaling.alpha.kubernetes.io/metrics"]) == [memory]
-    assert json.loads(ann["autoscaling.alpha.kubernetes.io/behavior"]) == out["spec"]["behavior"]
+    # Upstream's shapes: v1's own MetricSpec, and the behavior with Go's field names.
+    assert json.loads(ann["autoscaling.alpha.kubernetes.io/metrics"]) == [
+        {"type": "Resource", "resource": {"name": "memory", "targetAverageValue": "100Mi"}}]
+    assert json.loads(ann["autoscaling.alpha.kubernetes.io/behavior"])["ScaleDown"] == {
+        "StabilizationWindowSeconds": 60, "SelectPolicy": "Max",
+        "Policies": [{"Type": "Percent", "Value": 100, "PeriodSeconds": 15}]}
     # A v1 client writing the object back loses nothing; its CPU target change is kept.
     v1["spec"]["targetCPUUtilizationPercentage"] = 60
     code, back = api(server, "PUT", f"{V1}/web", v1)

@@ -48,8 +48,7 @@ TEST_IMPL(hpa_v2_to_v1_and_back)
 					   "'maxReplicas':5,'targetCPUUtilizationPercentage':50}"));
 	ASSERT(same(json_obj(obj, "status"), "{'desiredReplicas':2,'currentReplicas':0}"));
 	ASSERT_STR(json_strv(obj, "metadata", "annotations", "autoscaling.alpha.kubernetes.io/metrics", NULL),
-		   "[{\"type\":\"Resource\",\"resource\":{\"name\":\"memory\",\"target\":{\"type\":\"AverageValue\","
-		   "\"averageValue\":\"1Gi\"}}}]");
+		   "[{\"type\":\"Resource\",\"resource\":{\"name\":\"memory\",\"targetAverageValue\":\"1Gi\"}}]");
 	ASSERT(json_strv(obj, "metadata", "annotations", "autoscaling.alpha.kubernetes.io/conditions", NULL) != NULL);
 	ASSERT_STR(json_str(obj, "apiVersion"), "autoscaling/v1");
 	hpa_v1_view.in(obj);
@@ -111,6 +110,41 @@ TEST_IMPL(rc_defaults_from_template)
 	obj = js("{'metadata':{'name':'r'},'spec':{}}");
 	defaults_replicationcontroller(obj);
 	ASSERT(!json_getv(obj, "spec", "template", NULL) && !json_getv(obj, "spec", "selector", NULL));
+	cJSON_Delete(obj);
+	return 0;
+}
+
+/* Every metric source and the behavior go through v1's annotations and come back unchanged. */
+#define V2_ALL "{'apiVersion':'autoscaling/v2','kind':'HorizontalPodAutoscaler','metadata':{'name':'h'}," \
+	"'spec':{'scaleTargetRef':{'kind':'Deployment','name':'web'},'minReplicas':1,'maxReplicas':5,'metrics':[" \
+	"{'type':'Object','object':{'describedObject':{'kind':'Service','name':'s'},'metric':{'name':'rps'}," \
+	"'target':{'type':'Value','value':'10'}}}," \
+	"{'type':'Pods','pods':{'metric':{'name':'qps','selector':{'matchLabels':{'a':'b'}}}," \
+	"'target':{'type':'AverageValue','averageValue':'5'}}}," \
+	"{'type':'ContainerResource','containerResource':{'name':'cpu','container':'c'," \
+	"'target':{'type':'Utilization','averageUtilization':60}}}," \
+	"{'type':'External','external':{'metric':{'name':'q'},'target':{'type':'AverageValue','averageValue':'3'}}}]," \
+	"'behavior':{'scaleUp':{'stabilizationWindowSeconds':0,'selectPolicy':'Max'," \
+	"'policies':[{'type':'Pods','value':4,'periodSeconds':15}]}}}," \
+	"'status':{'desiredReplicas':2,'currentReplicas':1,'currentMetrics':[" \
+	"{'type':'Pods','pods':{'metric':{'name':'qps'},'current':{'averageValue':'4'}}}]}}"
+
+TEST_IMPL(hpa_every_metric_round_trip)
+{
+	cJSON *obj = js(V2_ALL);
+	hpa_v1_view.out(obj);
+	ASSERT(!json_getv(obj, "spec", "targetCPUUtilizationPercentage", NULL));
+	const char *m = json_strv(obj, "metadata", "annotations", "autoscaling.alpha.kubernetes.io/metrics", NULL);
+	ASSERT(m && strstr(m, "{\"type\":\"Object\",\"object\":{\"target\":{\"kind\":\"Service\",\"name\":\"s\"},"
+			      "\"metricName\":\"rps\",\"targetValue\":\"10\"}}"));
+	ASSERT(strstr(m, "\"external\":{\"metricName\":\"q\",\"targetAverageValue\":\"3\"}"));
+	ASSERT_STR(json_strv(obj, "metadata", "annotations", "autoscaling.alpha.kubernetes.io/current-metrics", NULL),
+		   "[{\"type\":\"Pods\",\"pods\":{\"metricName\":\"qps\",\"currentAverageValue\":\"4\"}}]");
+	ASSERT_STR(json_strv(obj, "metadata", "annotations", "autoscaling.alpha.kubernetes.io/behavior", NULL),
+		   "{\"ScaleUp\":{\"StabilizationWindowSeconds\":0,\"SelectPolicy\":\"Max\",\"Policies\":"
+		   "[{\"Type\":\"Pods\",\"Value\":4,\"PeriodSeconds\":15}]}}");
+	hpa_v1_to_v2(obj);
+	ASSERT(same(obj, V2_ALL));
 	cJSON_Delete(obj);
 	return 0;
 }
