@@ -296,6 +296,21 @@ static int is_scale(const struct api_req *req)
 	return req->sub && !strcmp(req->sub, "scale");
 }
 
+/* The LabelSelector of a spec.selector (caller frees): a copy, or for a ReplicationController's
+ * label map (neither matchLabels nor matchExpressions, some string values) {"matchLabels": map}. */
+static cJSON *scale_label_selector(const cJSON *sel)
+{
+	const cJSON *e;
+	int map = cJSON_IsObject(sel) && !json_obj(sel, "matchLabels") && !cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions");
+	cJSON_ArrayForEach(e, sel)
+		map = map && cJSON_IsString(e);
+	if (!map || !cJSON_GetArraySize(sel))
+		return sel ? cJSON_Duplicate(sel, 1) : NULL;
+	cJSON *ls = cJSON_CreateObject();
+	json_set(ls, "matchLabels", cJSON_Duplicate(sel, 1));
+	return ls;
+}
+
 /* The autoscaling/v1 Scale view of an object. */
 static cJSON *to_scale(const cJSON *obj)
 {
@@ -317,13 +332,15 @@ static cJSON *to_scale(const cJSON *obj)
 	json_set_int(st, "replicas", have);
 	struct selector sel;
 	struct buf s = BUF_INIT;
-	if (selector_from_json(json_getv(obj, "spec", "selector", NULL), &sel, NULL) == 0) {
+	cJSON *ls = scale_label_selector(json_getv(obj, "spec", "selector", NULL));
+	if (selector_from_json(ls, &sel, NULL) == 0) {
 		selector_string(&sel, &s);
 		selector_release(&sel);
 	}
 	if (s.len)
 		json_set_str(st, "selector", s.data);
 	buf_release(&s);
+	cJSON_Delete(ls);
 	return sc;
 }
 

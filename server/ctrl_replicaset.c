@@ -1,7 +1,8 @@
 /*
  * ctrl_replicaset.c - the ReplicaSet controller: keeps spec.replicas active pods matching each
  * ReplicaSet's selector, adopting orphans and releasing pods that stopped matching, and
- * reports status counts, as upstream's replicaset-controller does.
+ * reports status counts, as upstream's replicaset-controller does. The same code runs a second
+ * time for core/v1 ReplicationControllers, as upstream's replication manager does.
  *
  * DESIGN
  * Work-queue keys are ReplicaSets ("ns/name"). Pod changes are routed to ReplicaSets through
@@ -19,6 +20,12 @@
  *      when a ready pod will become available after minReadySeconds, looks again then.
  * The sync ends once all its writes have answered (wl_sync), so it never acts on a view that
  * misses its own writes.
+ *
+ * ReplicationControllers differ only in their selector, a label map: each controlled object is
+ * read through parse_owner, which turns that map into the LabelSelector {"matchLabels": map}
+ * (upstream's RC-to-ReplicaSet adapter), and the status write turns it back. Each instance
+ * has its own kind, work queue and event component (replicaset-controller,
+ * replication-controller); pods' owner references name the controlled object's own kind.
  */
 #include "server/rollout.h"
 #include "server/workload.h"
@@ -28,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COMPONENT "replicaset-controller"
 #define BURST 500
 
 struct rsc {
@@ -38,8 +44,41 @@ struct rsc {
 	struct informer *pods;
 	const struct kind *rsk;
 	const struct kind *pk;
+	const char *component;
+	int map_selector; /* ReplicationControllers: spec.selector is a label map */
 	struct hmap by_uid; /* ReplicaSet uid -> its key (malloc'd) */
 };
+
+/* ---- reading the controlled objects ----------------------------------------------------- */
+
+/* The stored object, with a label-map selector turned into a LabelSelector (caller frees). */
+static cJSON *parse_owner(const struct rsc *c, const struct store_kv *kv)
+{
+	cJSON *obj = obj_parse(kv), *spec = json_obj(obj, "spec");
+	if (!c->map_selector || !spec)
+		return obj;
+	cJSON *map = cJSON_DetachItemFromObjectCaseSensitive(spec, "selector");
+	cJSON *ls = cJSON_CreateObject();
+	if (map && !cJSON_IsNull(map))
+		json_set(ls, "matchLabels", map);
+	else
+		cJSON_Delete(map);
+	json_set(spec, "selector", ls);
+	return obj;
+}
+
+/* Undoes parse_owner's selector change before obj is written back. */
+static void unparse_owner(const struct rsc *c, cJSON *obj)
+{
+	cJSON *spec = json_obj(obj, "spec");
+	if (!c->map_selector || !spec)
+		return;
+	cJSON *ls = cJSON_DetachItemFromObjectCaseSensitive(spec, "selector");
+	cJSON *map = cJSON_DetachItemFromObjectCaseSensitive(ls, "matchLabels");
+	cJSON_Delete(ls);
+	if (map)
+		json_set(spec, "selector", map);
+}
 
 /* ---- event routing ---------------------------------------------------------------------- */
 
@@ -58,7 +97,7 @@ struct orphan_route {
 static int route_orphan(struct store_kv *kv, void *data)
 {
 	struct orphan_route *r = data;
-	cJSON *rs = obj_parse(kv);
+	cJSON *rs = parse_owner(r->c, kv);
 	struct selector sel;
 	if (selector_from_json(json_getv(rs, "spec", "selector", NULL), &sel, NULL) == 0 && !sel.nothing &&
 	    selector_matches(&sel, obj_label, r->pod->attrs))
@@ -159,11 +198,11 @@ static int claim_one(struct store_kv *kv, void *data)
 		podlist_add(&cl->owned, pod);
 		return 0;
 	case WL_ADOPT:
-		wl_adopt(cl->s, COMPONENT, cl->c->pk, pod, cl->rs);
+		wl_adopt(cl->s, cl->c->component, cl->c->pk, pod, cl->rs);
 		cl->writes++;
 		break;
 	case WL_RELEASE:
-		wl_release(cl->s, COMPONENT, cl->c->pk, pod, cl->uid);
+		wl_release(cl->s, cl->c->component, cl->c->pk, pod, cl->uid);
 		cl->writes++;
 		break;
 	case WL_IGNORE:
@@ -206,7 +245,7 @@ struct related {
 static int count_related(struct store_kv *kv, void *data)
 {
 	struct related *r = data;
-	cJSON *rs = obj_parse(kv);
+	cJSON *rs = parse_owner(r->c, kv);
 	struct selector sel;
 	if (selector_from_json(json_getv(rs, "spec", "selector", NULL), &sel, NULL) == 0 && !sel.nothing)
 		informer_list(r->c->pods, json_strv(rs, "metadata", "namespace", NULL), &sel, count_pod, r->nc);
@@ -308,7 +347,8 @@ static void write_status(struct wl_sync *s, int done, const char *err, void *arg
 	if (strcmp(buf_str(&x), buf_str(&y))) {
 		json_set(rs, "status", st);
 		st = NULL; /* rs's resourceVersion stays a precondition, as in the deployment controller */
-		ctrl_update(wl_sync_mgr(s), COMPONENT, a->c->rsk, json_strv(rs, "metadata", "namespace", NULL),
+		unparse_owner(a->c, rs);
+		ctrl_update(wl_sync_mgr(s), a->c->component, a->c->rsk, json_strv(rs, "metadata", "namespace", NULL),
 			    json_strv(rs, "metadata", "name", NULL), "status", rs, wl_sync_cb, wl_sync_expect(s, NULL, NULL));
 	}
 	cJSON_Delete(st);
@@ -358,7 +398,7 @@ static void manage(struct rsc *c, struct wl_sync *s, const cJSON *rs, struct pod
 		return;
 	}
 	if (diff < 0) {
-		wl_create_pods(s, COMPONENT, json_getv(rs, "spec", "template", NULL), rs, (int)MIN(-diff, BURST),
+		wl_create_pods(s, c->component, json_getv(rs, "spec", "template", NULL), rs, (int)MIN(-diff, BURST),
 			       write_status, a);
 		return;
 	}
@@ -368,7 +408,7 @@ static void manage(struct rsc *c, struct wl_sync *s, const cJSON *rs, struct pod
 		rank_pods(c, rs, (const cJSON **)pods->v, ranks, pods->n);
 		wl_sort_for_deletion((const cJSON **)pods->v, ranks, pods->n, wall_seconds());
 	}
-	wl_delete_pods(s, COMPONENT, rs, (const cJSON *const *)pods->v, (size_t)diff, write_status, a);
+	wl_delete_pods(s, c->component, rs, (const cJSON *const *)pods->v, (size_t)diff, write_status, a);
 	free(ranks);
 }
 
@@ -379,7 +419,7 @@ static void rs_sync(struct workqueue *q, const char *key, void *data)
 	char ns[256];
 	const char *name = wl_key_split(key, ns, sizeof(ns));
 	struct store_kv *kv = informer_get(c->rs, ns, name);
-	cJSON *rs = kv ? obj_parse(kv) : NULL;
+	cJSON *rs = kv ? parse_owner(c, kv) : NULL;
 	if (!rs)
 		goto out;
 	struct claim cl = { c, s, rs, json_strv(rs, "metadata", "uid", NULL), { NULL, 0 }, 0 };
@@ -430,17 +470,27 @@ static void rsc_stop(void *data)
 	free(c);
 }
 
-void ctrl_replicaset_start(struct ctrl_mgr *m)
+static void rsc_start(struct ctrl_mgr *m, const struct kind *k, const char *queue, const char *component,
+		      int map_selector)
 {
 	struct rsc *c = xcalloc(1, sizeof(*c));
 	c->m = m;
-	c->rsk = kind_by_resource("apps", "v1", "replicasets");
+	c->rsk = k;
 	c->pk = kind_by_resource("", "v1", "pods");
-	c->q = workqueue_new(m, "replicaset", 5, rs_sync, c);
+	c->component = component;
+	c->map_selector = map_selector;
+	c->q = workqueue_new(m, queue, 5, rs_sync, c);
 	c->rs = informer_of(m, c->rsk);
 	c->pods = informer_of(m, c->pk);
 	informer_on(c->rs, on_rs, c);
 	informer_on(c->pods, on_pod, c);
 	informer_list(c->rs, NULL, NULL, index_rs, c);
 	ctrl_on_stop(m, rsc_stop, c);
+}
+
+void ctrl_replicaset_start(struct ctrl_mgr *m)
+{
+	rsc_start(m, kind_by_resource("apps", "v1", "replicasets"), "replicaset", "replicaset-controller", 0);
+	rsc_start(m, kind_by_resource("", "v1", "replicationcontrollers"), "replicationmanager",
+		  "replication-controller", 1);
 }

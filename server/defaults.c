@@ -555,6 +555,23 @@ void defaults_replicaset(cJSON *obj)
 	defaults_pod_template(child(spec, "template"));
 }
 
+/* SetDefaults_ReplicationController: the selector and the object's labels default to the
+ * template's labels (when it has some), replicas to 1. */
+void defaults_replicationcontroller(cJSON *obj)
+{
+	cJSON *spec = child(obj, "spec"), *tmpl = member(spec, "template");
+	const cJSON *tl = json_getv(tmpl, "metadata", "labels", NULL);
+	if (cJSON_IsObject(tl) && cJSON_GetArraySize(tl) > 0) {
+		const cJSON *sel = jget(spec, "selector"), *ol = json_getv(obj, "metadata", "labels", NULL);
+		if (!cJSON_IsObject(sel) || !cJSON_GetArraySize(sel))
+			json_set(spec, "selector", cJSON_Duplicate(tl, 1));
+		if ((!cJSON_IsObject(ol) || !cJSON_GetArraySize(ol)) && child(obj, "metadata"))
+			json_set(child(obj, "metadata"), "labels", cJSON_Duplicate(tl, 1));
+	}
+	dflt_int(spec, "replicas", 1);
+	defaults_pod_template(tmpl);
+}
+
 void defaults_daemonset(cJSON *obj)
 {
 	cJSON *spec = child(obj, "spec"), *us;

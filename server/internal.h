@@ -81,6 +81,7 @@ struct kind_view {
 };
 
 extern const struct kind_view event_view;
+extern const struct kind_view hpa_v1_view; /* autoscaling/v1 HorizontalPodAutoscalers (hpa.c) */
 
 /* The hooks of a kind, or NULL for none. */
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind);

@@ -101,6 +101,7 @@ void defaults_endpoints(cJSON *obj);
 void defaults_secret(cJSON *obj);
 void defaults_deployment(cJSON *obj);
 void defaults_replicaset(cJSON *obj);
+void defaults_replicationcontroller(cJSON *obj);
 void defaults_daemonset(cJSON *obj);
 void defaults_statefulset(cJSON *obj);
 void defaults_job(cJSON *obj);
@@ -179,6 +180,9 @@ void validate_deployment(const cJSON *obj, const cJSON *old, struct field_errors
 void validate_deployment_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_replicaset(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_replicaset_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+/* ReplicationController: upstream's ValidateReplicationController (selector mutable); its
+ * status is checked like a ReplicaSet's. */
+void validate_replicationcontroller(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_daemonset(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_daemonset_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_statefulset(const cJSON *obj, const cJSON *old, struct field_errors *errs);
@@ -197,6 +201,19 @@ int validate_cron_schedule(const char *schedule, struct buf *why);
  * zero status) */
 void prepare_pdb(cJSON *obj, const cJSON *old);
 void validate_pdb(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+
+/* HorizontalPodAutoscalers (hpa.c, validate_autoscaling.c): the stored autoscaling/v2 form
+ * and the autoscaling/v1 view, validated in their v2 form as upstream validates the internal
+ * one. hpa_v1_to_v2 converts a v1 object to v2 in place (without v2's defaults). */
+void defaults_hpa(cJSON *obj);
+void defaults_hpa_v1(cJSON *obj);
+void prepare_hpa(cJSON *obj, const cJSON *old);
+void prepare_hpa_v1(cJSON *obj, const cJSON *old);
+void hpa_v1_to_v2(cJSON *obj);
+void validate_hpa(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_hpa_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_hpa_v1(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_hpa_v1_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_pdb_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 
 /* ---- validation helpers (validate_util.c) ------------------------------------------------- */

@@ -39,11 +39,13 @@ extern const struct table_col table_cols_namespace[], table_cols_pod[], table_co
 	table_cols_daemonset[], table_cols_statefulset[], table_cols_controllerrevision[],
 	table_cols_job[], table_cols_cronjob[], table_cols_lease[], table_cols_endpointslice[],
 	table_cols_event2[], table_cols_pdb[], table_cols_priorityclass[];
+extern const struct table_col table_cols_replicationcontroller[], table_cols_hpa[];
 table_row_fn table_row_namespace, table_row_pod, table_row_node, table_row_service,
 	table_row_endpoints, table_row_configmap, table_row_secret, table_row_serviceaccount,
 	table_row_event, table_row_deployment, table_row_replicaset, table_row_daemonset,
 	table_row_statefulset, table_row_controllerrevision, table_row_job, table_row_cronjob,
 	table_row_lease, table_row_endpointslice, table_row_event2, table_row_pdb, table_row_priorityclass;
+table_row_fn table_row_replicationcontroller, table_row_hpa;
 
 #define NS KIND_NAMESPACED
 static struct kind kinds[] = {
@@ -66,6 +68,9 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(serviceaccount) },
 	{ "", "v1", "Event", "events", "event", { "ev" }, NS | KIND_CREATE_ON_UPDATE, NAME_DNS1123_SUBDOMAIN,
 	  event_fields, TABLE(event) },
+	{ "", "v1", "ReplicationController", "replicationcontrollers", "replicationcontroller", { "rc" },
+	  NS | KIND_STATUS | KIND_SCALE | KIND_GENERATION | KIND_ALL, NAME_DNS1123_SUBDOMAIN, rs_fields,
+	  TABLE(replicationcontroller) },
 	{ "apps", "v1", "Deployment", "deployments", "deployment", { "deploy" },
 	  NS | KIND_STATUS | KIND_SCALE | KIND_GENERATION | KIND_ALL, NAME_DNS1123_SUBDOMAIN, NULL,
 	  TABLE(deployment) },
@@ -83,6 +88,10 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, job_fields, TABLE(job) },
 	{ "batch", "v1", "CronJob", "cronjobs", "cronjob", { "cj" }, NS | KIND_STATUS | KIND_GENERATION | KIND_ALL,
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(cronjob) },
+	{ "autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", { "hpa" },
+	  NS | KIND_STATUS | KIND_ALL, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(hpa) },
+	{ "autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", { "hpa" },
+	  NS | KIND_STATUS | KIND_ALL, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(hpa), .view = &hpa_v1_view },
 	{ "policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", { "pdb" },
 	  NS | KIND_STATUS | KIND_GENERATION, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(pdb) },
 	{ "scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", { "pc" }, 0,
@@ -108,6 +117,9 @@ static const struct api_group groups[] = {
 	{ "apps", { "v1" } },
 	{ "events.k8s.io", { "v1" } },
 	{ "batch", { "v1" } },
+	/* v1 first, as Kubernetes 1.20 preferred it (upstream prefers v2 since 1.26): kubectl 1.20
+	 * reads HPAs in the preferred version and test-cmd reads spec.targetCPUUtilizationPercentage. */
+	{ "autoscaling", { "v1", "v2" } },
 	{ "policy", { "v1" } },
 	{ "scheduling.k8s.io", { "v1" } },
 	{ "coordination.k8s.io", { "v1" } },

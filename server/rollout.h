@@ -11,6 +11,7 @@
 
 /* Controller entries (called by controllers_start once this server leads). */
 void ctrl_deployment_start(struct ctrl_mgr *m);
+/* Starts the ReplicaSet controller and, on the same code, the ReplicationController one. */
 void ctrl_replicaset_start(struct ctrl_mgr *m);
 void ctrl_gc_start(struct ctrl_mgr *m);
 void ctrl_serviceaccount_start(struct ctrl_mgr *m);

@@ -76,6 +76,12 @@ static const struct {
 	{ "coordination.k8s.io", "v1", "LeaseList", &sch_coordination_LeaseList },
 	{ "discovery.k8s.io", "v1", "EndpointSliceList", &sch_discovery_EndpointSliceList },
 	{ "events.k8s.io", "v1", "EventList", &sch_events_EventList },
+	{ "", "v1", "ReplicationController", &sch_core_ReplicationController },
+	{ "", "v1", "ReplicationControllerList", &sch_core_ReplicationControllerList },
+	{ "autoscaling", "v2", "HorizontalPodAutoscaler", &sch_autoscaling_v2_HorizontalPodAutoscaler },
+	{ "autoscaling", "v2", "HorizontalPodAutoscalerList", &sch_autoscaling_v2_HorizontalPodAutoscalerList },
+	{ "autoscaling", "v1", "HorizontalPodAutoscaler", &sch_autoscaling_HorizontalPodAutoscaler },
+	{ "autoscaling", "v1", "HorizontalPodAutoscalerList", &sch_autoscaling_HorizontalPodAutoscalerList },
 	{ "meta.k8s.io", "v1", "WatchEvent", &sch_meta_WatchEvent },
 	{ "", "v1", "WatchEvent", &sch_meta_WatchEvent },
 };

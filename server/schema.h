@@ -230,7 +230,25 @@ size_t sch_types(const struct sch_type *const **out);
 	X(authorization, ResourceAttributes) X(authorization, NonResourceAttributes) \
 	X(authorization, FieldSelectorAttributes) X(authorization, LabelSelectorAttributes) \
 	X(authorization, SubjectAccessReviewStatus) \
-	X(autoscaling, Scale) X(autoscaling, ScaleSpec) X(autoscaling, ScaleStatus)
+	X(autoscaling, Scale) X(autoscaling, ScaleSpec) X(autoscaling, ScaleStatus) \
+	X(core, ReplicationController) X(core, ReplicationControllerSpec) \
+	X(core, ReplicationControllerStatus) X(core, ReplicationControllerCondition) \
+	X(core, ReplicationControllerList) \
+	X(autoscaling, v2_HorizontalPodAutoscaler) X(autoscaling, v2_HorizontalPodAutoscalerSpec) \
+	X(autoscaling, v2_CrossVersionObjectReference) X(autoscaling, v2_MetricSpec) \
+	X(autoscaling, v2_ObjectMetricSource) X(autoscaling, v2_PodsMetricSource) \
+	X(autoscaling, v2_ResourceMetricSource) X(autoscaling, v2_ContainerResourceMetricSource) \
+	X(autoscaling, v2_ExternalMetricSource) X(autoscaling, v2_MetricIdentifier) \
+	X(autoscaling, v2_MetricTarget) X(autoscaling, v2_HorizontalPodAutoscalerBehavior) \
+	X(autoscaling, v2_HPAScalingRules) X(autoscaling, v2_HPAScalingPolicy) \
+	X(autoscaling, v2_HorizontalPodAutoscalerStatus) \
+	X(autoscaling, v2_HorizontalPodAutoscalerCondition) X(autoscaling, v2_MetricStatus) \
+	X(autoscaling, v2_ObjectMetricStatus) X(autoscaling, v2_PodsMetricStatus) \
+	X(autoscaling, v2_ResourceMetricStatus) X(autoscaling, v2_ContainerResourceMetricStatus) \
+	X(autoscaling, v2_ExternalMetricStatus) X(autoscaling, v2_MetricValueStatus) \
+	X(autoscaling, v2_HorizontalPodAutoscalerList) X(autoscaling, HorizontalPodAutoscaler) \
+	X(autoscaling, HorizontalPodAutoscalerSpec) X(autoscaling, CrossVersionObjectReference) \
+	X(autoscaling, HorizontalPodAutoscalerStatus) X(autoscaling, HorizontalPodAutoscalerList)
 
 #define SCH_DECLARE_TYPE(group, kind) extern const struct sch_type sch_##group##_##kind;
 SCH_TYPES(SCH_DECLARE_TYPE)

@@ -10,6 +10,7 @@
  * includeObject=Object, nothing with None.
  */
 #include "internal.h"
+#include "server/kinds.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -577,6 +578,31 @@ void table_row_replicaset(const cJSON *obj, cJSON *cells, int64_t now)
 	cell_selector(cells, json_getv(obj, "spec", "selector", NULL));
 }
 
+#define RC_SELECTOR_COL , COL("Selector", "string", "Selector is a label query over pods that should match the Replicas count.", 1)
+
+const struct table_col table_cols_replicationcontroller[] = {
+	COL_NAME,
+	COL("Desired", "integer", "Replicas is the number of desired replicas.", 0),
+	COL("Current", "integer", "Replicas is the most recently observed number of replicas.", 0),
+	COL("Ready", "integer", "The number of ready replicas for this replication controller.", 0),
+	COL_AGE, WIDE_POD_COLS(RC_SELECTOR_COL), COL_END
+};
+
+void table_row_replicationcontroller(const cJSON *obj, cJSON *cells, int64_t now)
+{
+	char *sel = map_string(json_getv(obj, "spec", "selector", NULL));
+	int64_t want = 1;
+	json_int(json_obj(obj, "spec"), "replicas", &want);
+	cell_name(cells, obj);
+	cell_int(cells, want);
+	cell_int(cells, num(obj, "status", "replicas"));
+	cell_int(cells, num(obj, "status", "readyReplicas"));
+	cell_age(cells, obj, now);
+	cell_containers(cells, template_spec(obj));
+	cell_str(cells, sel);
+	free(sel);
+}
+
 const struct table_col table_cols_daemonset[] = {
 	COL_NAME,
 	COL("Desired", "integer", "The total number of nodes that should be running the daemon pod.", 0),
@@ -769,6 +795,90 @@ void table_row_endpointslice(const cJSON *obj, cJSON *cells, int64_t now)
 	cell_age(cells, obj, now);
 	buf_release(&ports);
 	buf_release(&eps);
+}
+
+/* ---- autoscaling --------------------------------------------------------------------------- */
+
+const struct table_col table_cols_hpa[] = {
+	COL_NAME,
+	COL("Reference", "string", "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.", 0),
+	COL("Targets", "string", "metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).", 0),
+	COL("MinPods", "string", "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.", 0),
+	COL("MaxPods", "integer", "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.", 0),
+	COL("Replicas", "integer", "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.", 0),
+	COL_AGE, COL_END
+};
+
+/* One metric as upstream's formatHPAMetrics prints it: "current/target", "<unknown>" for a
+ * current value not read yet; Resource metrics are prefixed with their name. */
+static void hpa_metric(const cJSON *m, const cJSON *cur, struct buf *out)
+{
+	static const char *const srcs[][2] = { { "External", "external" }, { "Pods", "pods" }, { "Object", "object" },
+					      { "Resource", "resource" }, { "ContainerResource", "containerResource" } };
+	const char *type = json_str(m, "type"), *key = NULL;
+	for (size_t i = 0; type && i < ARRAY_SIZE(srcs); i++)
+		if (!strcmp(type, srcs[i][0]))
+			key = srcs[i][1];
+	if (!key) {
+		buf_adds(out, "<unknown type>");
+		return;
+	}
+	const cJSON *src = json_obj(m, key), *t = json_obj(src, "target"), *c = json_getv(cur, key, "current", NULL);
+	const char *avg = json_str(t, "averageValue"), *resname = json_str(src, "name");
+	int resource = !strcmp(key, "resource") || !strcmp(key, "containerResource");
+	if (resource)
+		buf_addf(out, "%s: ", resname ? resname : "");
+	if (resource && !avg) {
+		int64_t u;
+		if (c && json_int(c, "averageUtilization", &u) == 0)
+			buf_addf(out, "%lld%%/", (long long)u);
+		else
+			buf_adds(out, "<unknown>/");
+		if (json_int(t, "averageUtilization", &u) == 0)
+			buf_addf(out, "%lld%%", (long long)u);
+		else
+			buf_adds(out, "<auto>");
+		return;
+	}
+	const char *want = avg || !strcmp(key, "pods") ? "averageValue" : "value";
+	const char *have = c ? json_str(c, want) : NULL, *tv = json_str(t, want);
+	buf_addf(out, "%s/%s%s", have ? have : "<unknown>", tv ? tv : "", avg && !resource && strcmp(key, "pods") ? " (avg)" : "");
+}
+
+void table_row_hpa(const cJSON *obj, cJSON *cells, int64_t now)
+{
+	cJSON *v2 = cJSON_Duplicate(obj, 1), *m;
+	struct buf targets = BUF_INIT;
+	int n = 0;
+	if (!strcmp(json_str(v2, "apiVersion") ? json_str(v2, "apiVersion") : "", "autoscaling/v1"))
+		hpa_v1_to_v2(v2);
+	const cJSON *spec = json_obj(v2, "spec"), *ref = json_obj(spec, "scaleTargetRef");
+	const cJSON *cur = json_getv(v2, "status", "currentMetrics", NULL);
+	char refs[512], minp[24];
+	int64_t min;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(spec, "metrics")) {
+		if (n++ < 2) {
+			buf_adds(&targets, n > 1 ? ", " : "");
+			hpa_metric(m, cJSON_GetArrayItem(cur, n - 1), &targets);
+		}
+	}
+	if (n > 2)
+		buf_addf(&targets, " + %d more...", n - 2);
+	snprintf(refs, sizeof(refs), "%s/%s", json_str(ref, "kind") ? json_str(ref, "kind") : "",
+		 json_str(ref, "name") ? json_str(ref, "name") : "");
+	if (json_int(spec, "minReplicas", &min) == 0)
+		snprintf(minp, sizeof(minp), "%lld", (long long)min);
+	else
+		snprintf(minp, sizeof(minp), "<unset>");
+	cell_name(cells, v2);
+	cell_raw(cells, refs);
+	cell_str(cells, n ? targets.data : NULL);
+	cell_raw(cells, minp);
+	cell_int(cells, num(v2, "spec", "maxReplicas"));
+	cell_int(cells, num(v2, "status", "currentReplicas"));
+	cell_age(cells, v2, now);
+	buf_release(&targets);
+	cJSON_Delete(v2);
 }
 
 /* ---- policy ------------------------------------------------------------------------------ */

@@ -1,7 +1,8 @@
 /*
  * validate_apps.c - upstream's validation of the apps/v1 kinds (v1.33
  * pkg/apis/apps/validation and the apps strategies' update rules): Deployment, ReplicaSet,
- * DaemonSet, StatefulSet, ControllerRevision, and their status writes.
+ * DaemonSet, StatefulSet, ControllerRevision, and their status writes; core/v1
+ * ReplicationController too (the ReplicaSet's older twin, with a label map for a selector).
  *
  * DESIGN
  * The four workload kinds share one selector check (required, valid, not empty, matching the
@@ -225,6 +226,43 @@ void validate_replicaset(const cJSON *obj, const cJSON *old, struct field_errors
 	}
 	if (old)
 		selector_immutable(obj, old, errs);
+}
+
+/* ValidatePodTemplateSpecForRC: the label map must select the template's labels. */
+static void rc_template(const cJSON *spec, struct field_errors *errs)
+{
+	const cJSON *tmpl = jget(spec, "template"), *sel = jget(spec, "selector"), *e;
+	const cJSON *labels = json_getv(tmpl, "metadata", "labels", NULL);
+	if (!cJSON_IsObject(tmpl)) {
+		field_errors_add(errs, FE_REQUIRED, "spec.template", NULL, NULL);
+		return;
+	}
+	int matches = 1;
+	cJSON_ArrayForEach(e, sel) {
+		const char *v = jstr0(labels, e->string);
+		if (!cJSON_IsString(e) || !jget(labels, e->string) || strcmp(v, e->valuestring))
+			matches = 0;
+	}
+	if (!matches) {
+		struct buf go = BUF_INIT;
+		validate_go_string_map(&go, labels);
+		field_errors_add_raw(errs, FE_INVALID, "spec.template.metadata.labels", buf_str(&go),
+				     "`selector` does not match template `labels`");
+		buf_release(&go);
+	}
+	validate_pod_template(tmpl, "spec.template", errs);
+	always_restart(spec, "ReplicationController", errs);
+}
+
+void validate_replicationcontroller(const cJSON *obj, const cJSON *old, struct field_errors *errs)
+{
+	const cJSON *spec = jget(obj, "spec"), *sel = jget(spec, "selector");
+	UNUSED(old);
+	validate_nonneg(errs, "spec.minReadySeconds", spec, "minReadySeconds");
+	if (!cJSON_IsObject(sel) || !cJSON_GetArraySize(sel))
+		field_errors_add(errs, FE_REQUIRED, "spec.selector", NULL, NULL);
+	validate_nonneg(errs, "spec.replicas", spec, "replicas");
+	rc_template(spec, errs);
 }
 
 /* Non-negative counters of a status, and the "cannot be greater than" rules between them. */
