@@ -60,9 +60,14 @@ static void api_send(struct api_req *req, int code, const struct http_header *h,
 	struct http_header hs[102];
 	struct buf vals[101];
 	size_t n = 0;
+	struct buf dep = BUF_INIT;
 	for (size_t i = 0; i < nh && n < ARRAY_SIZE(hs); i++)
 		hs[n++] = h[i];
-	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals); i++) {
+	if (req->kind && req->kind->deprecated) {
+		deprecation_warning(req->kind, &dep);
+		hs[n++] = (struct http_header){ "Warning", dep.data };
+	}
+	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals) - 1; i++) {
 		/* Warning: 299 - "text" (RFC 7234), as kubectl prints "Warning: text". */
 		buf_init(&vals[i]);
 		buf_adds(&vals[i], "299 - ");
@@ -73,8 +78,9 @@ static void api_send(struct api_req *req, int code, const struct http_header *h,
 		http_respond(req->http, code, "application/json", hs, n, body, len);
 	else if (req->done)
 		req->done(req, code, body, len);
-	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals); i++)
+	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals) - 1; i++)
 		buf_release(&vals[i]);
+	buf_release(&dep);
 	api_req_free(req);
 }
 

@@ -197,6 +197,11 @@ int validate_cron_schedule(const char *schedule, struct buf *why);
  * zero status) */
 void prepare_pdb(cJSON *obj, const cJSON *old);
 void validate_pdb(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+/* rbac.authorization.k8s.io (validate_rbac.c). */
+void validate_role(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_clusterrole(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_rolebinding(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_clusterrolebinding(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_pdb_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 
 /* ---- validation helpers (validate_util.c) ------------------------------------------------- */
