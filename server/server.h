@@ -51,6 +51,7 @@ struct server_options {
 	struct opt_list tls_san;
 	char *token;
 	char *token_auth_file;         /* --token-auth-file: static bearer tokens (CSV) */
+	char *authorization_mode;      /* --authorization-mode: "Node,RBAC" */
 	char *cluster_cidr;
 	char *service_cidr;
 	char *cluster_dns;
@@ -118,6 +119,10 @@ struct server_config {
 	int64_t node_monitor_grace_ms; /* a node whose Lease is older goes Ready=Unknown */
 	int64_t node_monitor_period_ms; /* how often node health is checked */
 	int64_t terminated_pod_gc_threshold; /* terminated pods kept before PodGC deletes; 0: off */
+	/* --authorization-mode: the authorizers after system:masters, in order (upstream's names
+	 * Node, RBAC, AlwaysAllow, AlwaysDeny); the first that allows decides. */
+	enum authz_mode { AUTHZ_NODE = 1, AUTHZ_RBAC, AUTHZ_ALWAYS_ALLOW, AUTHZ_ALWAYS_DENY } authz[4];
+	size_t nauthz;
 };
 
 void server_options_init(struct server_options *o);

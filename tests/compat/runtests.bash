@@ -141,7 +141,8 @@ compat_setup() {
 }
 
 # In place of kube-apiserver and kube-controller-manager: one kube server with the settings
-# test-cmd.sh gives them that kube has (bind address, port, service range, token file).
+# test-cmd.sh gives them that kube has (bind address, port, service range, token file,
+# authorization mode).
 compat_start_server() {
 	local data="${KUBE_TEMP}/kube"
 	mkdir -p "$data"
@@ -156,6 +157,7 @@ compat_start_server() {
 		--disable-agent --disable-scheduler \
 		--service-cidr 10.0.0.0/24 \
 		--token-auth-file "${KUBE_ROOT}/hack/testdata/auth-tokens.csv" \
+		--authorization-mode RBAC,AlwaysAllow \
 		>"$COMPAT_LOGS/server.log" 2>&1 &
 	APISERVER_PID=$!
 	kube::util::wait_for_url_with_bearer_token "https://127.0.0.1:${SECURE_API_PORT}/healthz" "admin-token" "apiserver" ||
