@@ -742,6 +742,10 @@ int rbac_admit(struct api_req *req, const cJSON *obj)
 	if (!binding && json_getv(obj, "aggregationRule", NULL) && !cJSON_IsNull(json_getv(obj, "aggregationRule", NULL))) {
 		api_error_set(&req->err, 403, "Forbidden", "%s \"%s\" is forbidden: must have cluster-admin privileges to use the aggregationRule",
 			      req->kind->qualified, name ? name : "");
+		free(req->err.name);
+		req->err.name = xstrdup(name ? name : "");
+		req->err.group = req->kind->group;
+		req->err.kind = req->kind->plural;
 		return -1;
 	}
 	struct buf missing = BUF_INIT;

@@ -66,8 +66,6 @@ static int access_review(struct api_req *req, cJSON *obj, const struct api_user 
 	int allowed = auth_allowed(req->srv, user, &a);
 	cJSON *status = cJSON_CreateObject();
 	json_set_bool(status, "allowed", allowed);
-	if (allowed)
-		json_set_str(status, "reason", "RBAC: allowed");
 	json_set(obj, "status", status);
 	return 0;
 }
