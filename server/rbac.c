@@ -148,6 +148,8 @@ static const cJSON *find_role(struct rbac *r, const char *kind, const char *ns, 
 static int has(const cJSON *list, const char *s)
 {
 	const cJSON *e;
+	if (!s)
+		return 0;
 	cJSON_ArrayForEach(e, list)
 	{
 		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
@@ -660,6 +662,12 @@ void rbac_bootstrap(struct server *srv)
 
 /* ---- escalation prevention ------------------------------------------------------------------ */
 
+/* The string of a list item ("" for anything else). */
+static const char *item(const cJSON *e)
+{
+	return cJSON_IsString(e) ? e->valuestring : "";
+}
+
 /* Appends to missing what of rule (in ns, NULL for cluster-wide) the user may not do. */
 static void uncovered(struct server *srv, const struct api_user *u, const cJSON *rule, const char *ns,
 		      struct buf *missing)
@@ -670,28 +678,28 @@ static void uncovered(struct server *srv, const struct api_user *u, const cJSON 
 	{
 		cJSON_ArrayForEach(res, urls)
 		{
-			struct rbac_attrs a = { .verb = v->valuestring, .path = res->valuestring };
+			struct rbac_attrs a = { .verb = item(v), .path = item(res) };
 			if (!auth_allowed(srv, u, &a))
-				buf_addf(missing, "\n{NonResourceURLs:[\"%s\"], Verbs:[\"%s\"]}", res->valuestring, v->valuestring);
+				buf_addf(missing, "\n{NonResourceURLs:[\"%s\"], Verbs:[\"%s\"]}", item(res), item(v));
 		}
 		cJSON_ArrayForEach(g, json_getv(rule, "apiGroups", NULL))
 		{
 			cJSON_ArrayForEach(res, json_getv(rule, "resources", NULL))
 			{
-				char *r = xstrdup(cJSON_IsString(res) ? res->valuestring : ""), *slash = strchr(r, '/');
+				char *r = xstrdup(item(res)), *slash = strchr(r, '/');
 				if (slash)
 					*slash++ = '\0';
-				struct rbac_attrs a = { .verb = v->valuestring, .group = g->valuestring, .resource = r,
+				struct rbac_attrs a = { .verb = item(v), .group = item(g), .resource = r,
 							.sub = slash, .ns = ns };
 				int ok = cJSON_GetArraySize(names) ? 1 : auth_allowed(srv, u, &a);
 				cJSON_ArrayForEach(n, names)
 				{
-					a.name = n->valuestring;
+					a.name = item(n);
 					ok = ok && auth_allowed(srv, u, &a);
 				}
 				if (!ok)
 					buf_addf(missing, "\n{APIGroups:[\"%s\"], Resources:[\"%s\"], Verbs:[\"%s\"]}",
-						 g->valuestring, res->valuestring, v->valuestring);
+						 item(g), item(res), item(v));
 				free(r);
 			}
 		}
