@@ -206,6 +206,8 @@ void admission_update(struct api_req *req, cJSON *obj, const cJSON *old)
 
 int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 {
+	if (rbac_admit(req, obj) < 0)
+		return -1;
 	return is_priority_class(req) && enabled(req, ADM_PRIORITY) ? priority_admit_class(req, obj, old) : 0;
 }
 

@@ -57,15 +57,76 @@ void api_req_free(struct api_req *req)
 	free(req);
 }
 
+/* Does the client want indented JSON? Upstream's isPrettyPrint: pretty=true, or a command-line
+ * or browser User-Agent. */
+static int pretty_wanted(const struct http_request *h)
+{
+	struct buf v = BUF_INIT;
+	const char *ua = http_header(h, "User-Agent");
+	int pretty = -1;
+	if (http_query(h, "pretty", &v) == 1 && v.len)
+		pretty = !strcmp(v.data, "true") || !strcmp(v.data, "1") || !strcmp(v.data, "True") || !strcmp(v.data, "t");
+	buf_release(&v);
+	if (pretty >= 0)
+		return pretty;
+	return ua && (starts_with(ua, "curl") || starts_with(ua, "Wget") || starts_with(ua, "Mozilla/5.0"));
+}
+
+/* Appends compact JSON text s indented as Go's json.MarshalIndent(v, "", "  ") writes it. */
+static void json_indent(const char *s, size_t len, struct buf *out)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			buf_addch(out, c);
+			if (c == '\\' && i + 1 < len)
+				buf_addch(out, s[++i]);
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		if ((c == '{' || c == '[') && i + 1 < len && (s[i + 1] == '}' || s[i + 1] == ']')) {
+			buf_addch(out, c);
+			buf_addch(out, s[++i]);
+			continue;
+		}
+		if (c == '}' || c == ']')
+			depth--;
+		if (c == '}' || c == ']') {
+			buf_addch(out, '\n');
+			for (int d = 0; d < depth; d++)
+				buf_adds(out, "  ");
+		}
+		buf_addch(out, c);
+		in_str = c == '"';
+		if (c == ':')
+			buf_addch(out, ' ');
+		if (c == '{' || c == '[')
+			depth++;
+		if (c == '{' || c == '[' || c == ',') {
+			buf_addch(out, '\n');
+			for (int d = 0; d < depth; d++)
+				buf_adds(out, "  ");
+		}
+	}
+	buf_addch(out, '\n');
+}
+
 /* Sends the answer (HTTP response or internal callback) and frees req. */
 static void api_send(struct api_req *req, int code, const struct http_header *h, size_t nh, const char *body, size_t len)
 {
 	struct http_header hs[102];
 	struct buf vals[101];
 	size_t n = 0;
+	struct buf dep = BUF_INIT;
 	for (size_t i = 0; i < nh && n < ARRAY_SIZE(hs); i++)
 		hs[n++] = h[i];
-	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals); i++) {
+	if (req->kind && req->kind->deprecated) {
+		deprecation_warning(req->kind, &dep);
+		hs[n++] = (struct http_header){ "Warning", dep.data };
+	}
+	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals) - 1; i++) {
 		/* Warning: 299 - "text" (RFC 7234), as kubectl prints "Warning: text". */
 		buf_init(&vals[i]);
 		buf_adds(&vals[i], "299 - ");
@@ -73,12 +134,20 @@ static void api_send(struct api_req *req, int code, const struct http_header *h,
 		hs[n++] = (struct http_header){ "Warning", vals[i].data };
 	}
 	metrics_request(req->srv->metrics, req, code);
+	struct buf pretty = BUF_INIT;
+	if (req->http && len && (body[0] == '{' || body[0] == '[') && pretty_wanted(req->http)) {
+		json_indent(body, len, &pretty);
+		body = pretty.data;
+		len = pretty.len;
+	}
 	if (req->http)
 		http_respond(req->http, code, "application/json", hs, n, body, len);
 	else if (req->done)
 		req->done(req, code, body, len);
-	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals); i++)
+	for (size_t i = 0; i < req->warnings.n && i < ARRAY_SIZE(vals) - 1; i++)
 		buf_release(&vals[i]);
+	buf_release(&dep);
+	buf_release(&pretty);
 	api_req_free(req);
 }
 

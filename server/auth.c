@@ -14,11 +14,13 @@
  * every entry in constant time per entry, so the answer time does not tell how much of a token
  * matched; files are small (upstream keeps them in a map).
  *
- * Authorization: members of system:masters may do everything, as upstream's
- * AlwaysAllowGroups; every authenticated user may create self-reviews (upstream's
- * system:basic-user). Anything else is denied with upstream's Forbidden message.
- * Nodes (group system:nodes, user system:node:NAME): a simplified form of upstream's Node
- * authorizer plus its system:node role (node_allowed below). TODO(issue 7): RBAC.
+ * Authorization, as upstream's chain: members of system:masters may do everything (upstream's
+ * AlwaysAllowGroups); then the --authorization-mode authorizers in order (default Node,RBAC):
+ * Node gives nodes (group system:nodes, user system:node:NAME) a simplified form of upstream's
+ * Node authorizer plus its system:node role (node_allowed below); RBAC is rbac.c, whose
+ * bootstrap policy lets every authenticated user create self-reviews (system:basic-user);
+ * AlwaysAllow and AlwaysDeny decide alone. Anything not allowed is denied with upstream's
+ * Forbidden message.
  */
 #include "internal.h"
 
@@ -300,17 +302,6 @@ static int in_group(const struct api_user *user, const char *group)
 	return 0;
 }
 
-/* What upstream's default system:basic-user binding grants every authenticated user: asking
- * who one is and what one may do. */
-static int basic_user(const char *verb, const char *group, const char *resource)
-{
-	if (strcmp(verb, "create"))
-		return 0;
-	return (!strcmp(group, "authorization.k8s.io") &&
-		(!strcmp(resource, "selfsubjectaccessreviews") || !strcmp(resource, "selfsubjectrulesreviews"))) ||
-	       (!strcmp(group, "authentication.k8s.io") && !strcmp(resource, "selfsubjectreviews"));
-}
-
 static int is_read(const char *verb)
 {
 	return !strcmp(verb, "get") || !strcmp(verb, "list") || !strcmp(verb, "watch");
@@ -356,20 +347,41 @@ static int node_allowed(const char *node, const char *verb, const char *group, c
 	return !strcmp(group, "node.k8s.io") && !strcmp(resource, "runtimeclasses") && is_read(verb);
 }
 
-int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,
-		 const char *sub, const char *ns, const char *name)
+int auth_bearer(struct server *srv, const char *token, struct api_user *user)
 {
-	if (in_group(user, "system:masters") ||
-	    (in_group(user, "system:authenticated") && basic_user(verb, group, resource)))
-		return 1;
-	return in_group(user, "system:nodes") && starts_with(user->name, "system:node:") &&
-	       node_allowed(user->name + strlen("system:node:"), verb, group, resource, sub, ns, name);
+	return auth_static_token(srv->cfg, token, user) == 0 ? 0 : token_authenticate(srv, token, user);
 }
 
-int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,
-		   const char *ns, const char *name, struct api_error *e)
+int auth_allowed(struct server *srv, const struct api_user *user, const struct rbac_attrs *a)
 {
-	if (auth_allowed(user, verb, k->group, k->plural, sub, ns, name))
+	if (in_group(user, "system:masters"))
+		return 1;
+	for (size_t i = 0; i < srv->cfg->nauthz; i++) {
+		switch (srv->cfg->authz[i]) {
+		case AUTHZ_NODE:
+			if (!a->path && in_group(user, "system:nodes") && starts_with(user->name, "system:node:") &&
+			    node_allowed(user->name + strlen("system:node:"), a->verb, a->group ? a->group : "",
+					 a->resource ? a->resource : "", a->sub, a->ns, a->name))
+				return 1;
+			break;
+		case AUTHZ_RBAC:
+			if (rbac_allowed(srv->rbac, user, a))
+				return 1;
+			break;
+		case AUTHZ_ALWAYS_ALLOW:
+			return 1;
+		case AUTHZ_ALWAYS_DENY:
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int auth_authorize(struct server *srv, const struct api_user *user, const char *verb, const struct kind *k,
+		   const char *sub, const char *ns, const char *name, struct api_error *e)
+{
+	struct rbac_attrs a = { verb, k->group, k->plural, sub, ns, name, NULL };
+	if (auth_allowed(srv, user, &a))
 		return 1;
 	struct buf res = BUF_INIT, msg = BUF_INIT;
 	buf_adds(&res, k->plural);

@@ -82,6 +82,9 @@ struct kind_view {
 
 extern const struct kind_view event_view;
 extern const struct kind_view hpa_v1_view; /* autoscaling/v1 HorizontalPodAutoscalers (hpa.c) */
+/* rbac.authorization.k8s.io/v1beta1 kinds over the v1 objects (rbac.c). */
+extern const struct kind_view rbac_role_view, rbac_clusterrole_view, rbac_rolebinding_view,
+	rbac_clusterrolebinding_view;
 
 /* The hooks of a kind, or NULL for none. */
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind);
@@ -100,6 +103,10 @@ struct kind {
 	size_t ncols;
 	table_row_fn *row;
 	const struct kind_view *view; /* NULL: stored as itself */
+	/* A deprecated version ("v1.17", else NULL) and the release without it ("v1.22"): requests
+	 * get upstream's Warning naming the group's preferred version as the replacement. */
+	const char *deprecated;
+	const char *removed;
 	/* Filled by registry_init: */
 	const struct kind_hooks *hooks;
 	char *api_version;       /* "v1", "apps/v1" */
@@ -121,6 +128,10 @@ void kind_key(const struct kind *k, const char *ns, const char *name, struct buf
 void kind_prefix(const struct kind *k, const char *ns, struct buf *out);
 /* Is field selectable for this kind (metadata.name and metadata.namespace always are)? */
 int kind_has_field(const struct kind *k, const char *field);
+
+/* Appends the value of upstream's Warning header for a request to deprecated kind k: 299 - "G/V
+ * Kind is deprecated in v1.17+, unavailable in v1.22+; use G/V2 Kind" (rbac.c). */
+void deprecation_warning(const struct kind *k, struct buf *out);
 
 /* The API groups in discovery order; each group's versions in preference order. */
 struct api_group {
@@ -249,6 +260,7 @@ struct server {
 	char *kubelet_client_key_pem;
 	struct agent_thread *agent; /* the embedded agent (server.c), or NULL */
 	struct metrics *metrics; /* /metrics figures (metrics.c) */
+	struct rbac *rbac;       /* the RBAC authorizer's index (rbac.c) */
 };
 
 /* ---- requests (api.c, router.c) -------------------------------------------------------- */
@@ -437,12 +449,40 @@ int auth_authenticate(const struct http_request *hreq, struct api_user *user);
  * or -1 when the token is not one of them. */
 int auth_static_token(const struct server_config *cfg, const char *token, struct api_user *user);
 void auth_user_release(struct api_user *user);
-/* Is user allowed verb on group/resource[/sub] (name) in ns? The one authorization decision. */
-int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,
-		 const char *sub, const char *ns, const char *name);
+/* What a request asks to do, as an authorizer sees it: verb on group/resource[/sub] (name) in ns
+ * (NULL or "": cluster-wide), or, when path is set, verb on that non-resource URL. */
+struct rbac_attrs {
+	const char *verb, *group, *resource, *sub, *ns, *name, *path;
+};
+/* Is user allowed a? The one authorization decision: system:masters, the node rules, then RBAC. */
+int auth_allowed(struct server *srv, const struct api_user *user, const struct rbac_attrs *a);
 /* Returns 1 if user may do verb on the kind (sub)resource in ns; else fills a 403 in e. */
-int auth_authorize(const struct api_user *user, const char *verb, const struct kind *k, const char *sub,
-		   const char *ns, const char *name, struct api_error *e);
+int auth_authorize(struct server *srv, const struct api_user *user, const char *verb, const struct kind *k,
+		   const char *sub, const char *ns, const char *name, struct api_error *e);
+/* Authenticates a bearer token: --token-auth-file, then service-account tokens. Returns 0 and
+ * fills user (release it), or -1. */
+int auth_bearer(struct server *srv, const char *token, struct api_user *user);
+
+/* ---- RBAC (rbac.c) ------------------------------------------------------------------------ */
+
+struct rbac;
+/* Builds the index of Roles, ClusterRoles and bindings from the store and follows it from then
+ * on; also runs the ClusterRole aggregation controller. */
+struct rbac *rbac_start(struct server *srv);
+/* Stops following the store; r frees itself once its updates in flight are answered. NULL ok. */
+void rbac_stop(struct rbac *r);
+/* Does a binding that applies to user grant a (upstream's RBAC authorizer)? r may be NULL (no). */
+int rbac_allowed(struct rbac *r, const struct api_user *user, const struct rbac_attrs *a);
+/* A new array (caller frees) of the PolicyRules granted to user in ns (NULL: cluster bindings
+ * only), for SelfSubjectRulesReview. */
+cJSON *rbac_rules(struct rbac *r, const struct api_user *user, const char *ns);
+/* Creates upstream's bootstrap roles and bindings that are missing and adds missing rules and
+ * subjects to those whose autoupdate annotation is not "false" (asynchronous; logs failures). */
+void rbac_bootstrap(struct server *srv);
+/* Escalation prevention on a write of obj, a Role, ClusterRole or binding (0 for other kinds):
+ * the user must hold what it grants, or the escalate (roles) / bind (bindings) verb. Returns 0,
+ * or -1 with a 403 in req->err. */
+int rbac_admit(struct api_req *req, const cJSON *obj);
 
 /* ---- admission (admission.c) ------------------------------------------------------------ */
 

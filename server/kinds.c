@@ -38,6 +38,14 @@ static const struct {
 	{ "coordination.k8s.io", "v1", "Lease", { defaults_lease, prepare_lease, validate_lease, NULL } },
 	{ "discovery.k8s.io", "v1", "EndpointSlice", { defaults_endpointslice, prepare_endpointslice, validate_endpointslice, NULL } },
 	{ "events.k8s.io", "v1", "Event", { defaults_event_v1, NULL, validate_event_v1, NULL } },
+	{ "rbac.authorization.k8s.io", "v1", "Role", { NULL, NULL, validate_role, NULL } },
+	{ "rbac.authorization.k8s.io", "v1", "ClusterRole", { NULL, NULL, validate_clusterrole, NULL } },
+	{ "rbac.authorization.k8s.io", "v1", "RoleBinding", { NULL, NULL, validate_rolebinding, NULL } },
+	{ "rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", { NULL, NULL, validate_clusterrolebinding, NULL } },
+	{ "rbac.authorization.k8s.io", "v1beta1", "Role", { NULL, NULL, validate_role, NULL } },
+	{ "rbac.authorization.k8s.io", "v1beta1", "ClusterRole", { NULL, NULL, validate_clusterrole, NULL } },
+	{ "rbac.authorization.k8s.io", "v1beta1", "RoleBinding", { NULL, NULL, validate_rolebinding, NULL } },
+	{ "rbac.authorization.k8s.io", "v1beta1", "ClusterRoleBinding", { NULL, NULL, validate_clusterrolebinding, NULL } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)

@@ -214,6 +214,11 @@ void validate_hpa(const cJSON *obj, const cJSON *old, struct field_errors *errs)
 void validate_hpa_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_hpa_v1(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_hpa_v1_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+/* rbac.authorization.k8s.io (validate_rbac.c). */
+void validate_role(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_clusterrole(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_rolebinding(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_clusterrolebinding(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_pdb_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 
 /* ---- validation helpers (validate_util.c) ------------------------------------------------- */

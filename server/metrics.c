@@ -17,8 +17,8 @@
  *   - apiserver_storage_objects (gauge): the keys under each stored kind's prefix (the store
  *     keeps the count; views of another kind's storage are not counted twice);
  *   - process_* from /proc and getrusage at scrape time.
- * Authorization is upstream's for the non-resource URL /metrics with the default roles:
- * system:masters, and the system:monitoring group (upstream's system:monitoring role).
+ * Authorization is the authorizers' for the non-resource URL /metrics: with the bootstrap
+ * policy, system:masters and the system:monitoring group (upstream's system:monitoring role).
  */
 #include "internal.h"
 
@@ -247,12 +247,10 @@ static void process(const struct metrics *m, struct buf *out)
 	buf_addf(out, "process_virtual_memory_bytes %llu\n", vsz * (unsigned long long)page);
 }
 
-static int may_read_metrics(const struct api_user *user)
+/* The authorizers' answer for `get` on the non-resource URL /metrics. */
+static int may_read_metrics(struct server *srv, const struct api_user *user)
 {
-	for (size_t i = 0; i < user->ngroups; i++)
-		if (!strcmp(user->groups[i], "system:masters") || !strcmp(user->groups[i], "system:monitoring"))
-			return 1;
-	return 0;
+	return auth_allowed(srv, user, &(struct rbac_attrs){ .verb = "get", .path = "/metrics" });
 }
 
 /* Answers a /metrics request that may not be served (403 as upstream's authorizer words it for
@@ -281,8 +279,9 @@ int metrics_serve(struct server *srv, struct http_request *h, const struct api_u
 	struct buf out = BUF_INIT;
 	if (strcmp(h->path, "/metrics"))
 		return 0;
-	if (!may_read_metrics(user) || strcmp(h->method, "GET")) {
-		refuse(h, user, may_read_metrics(user));
+	int allowed = may_read_metrics(srv, user);
+	if (!allowed || strcmp(h->method, "GET")) {
+		refuse(h, user, allowed);
 		return 1;
 	}
 	requests_total(srv->metrics, &out);

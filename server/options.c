@@ -24,6 +24,7 @@ void server_options_init(struct server_options *o)
 	o->cluster_dns = "10.43.0.10";
 	o->cluster_domain = "cluster.local";
 	o->flannel_backend = "vxlan";
+	o->authorization_mode = "Node,RBAC";
 	o->datastore_endpoint = "sqlite";
 	o->compact_min_revisions = 1000;
 	o->compact_interval_seconds = 300;
@@ -59,6 +60,7 @@ void server_options_cmd(struct server_options *o, struct opt_cmd *cmd)
 		O("client-ca-file", OPT_STRING, &o->client_ca_file, "Cluster", "Also authenticate client certificates signed by a CA in FILE (PEM): the user is the CN, the groups the O values", 0, 0, "FILE"),
 		O("enable-admission-plugins", OPT_STRING, &o->enable_admission_plugins, "Cluster", "Admission plugins to run besides the default ones (upstream's names, comma-separated)", 0, 0, "NAMES"),
 		O("disable-admission-plugins", OPT_STRING, &o->disable_admission_plugins, "Cluster", "Admission plugins not to run, even if on by default (upstream's names, comma-separated)", 0, 0, "NAMES"),
+		O("authorization-mode", OPT_STRING, &o->authorization_mode, "Cluster", "Authorizers after system:masters, in order: Node, RBAC, AlwaysAllow, AlwaysDeny (comma-separated)", 0, 0, "MODES"),
 		O("cluster-cidr", OPT_STRING, &o->cluster_cidr, "Networking", "Network for pod IPs", 0, 0, "CIDR"),
 		O("service-cidr", OPT_STRING, &o->service_cidr, "Networking", "Network for service IPs", 0, 0, "CIDR"),
 		O("cluster-dns", OPT_STRING, &o->cluster_dns, "Networking", "Cluster DNS service IP", 0, 0, "IP"),
@@ -111,6 +113,31 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
+/* --authorization-mode into cfg->authz (each mode once, at most four). */
+static void parse_authz(const char *modes, struct server_config *cfg, struct buf *err)
+{
+	static const char *const names[] = { NULL, "Node", "RBAC", "AlwaysAllow", "AlwaysDeny" };
+	for (const char *p = modes ? modes : "";;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p), i;
+		for (i = 1; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == n && !strncmp(p, names[i], n))
+				break;
+		size_t j = 0;
+		while (j < cfg->nauthz && cfg->authz[j] != (enum authz_mode)i)
+			j++;
+		if (i == ARRAY_SIZE(names))
+			buf_addf(err, "--authorization-mode: unknown authorization mode \"%.*s\" (Node, RBAC, AlwaysAllow, AlwaysDeny)\n", (int)n, p);
+		else if (j < cfg->nauthz)
+			buf_addf(err, "--authorization-mode: mode \"%s\" given twice\n", names[i]);
+		else
+			cfg->authz[cfg->nauthz++] = (enum authz_mode)i;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+}
+
 int server_options_complete(const struct server_options *o, struct server_config *cfg, struct buf *err)
 {
 	size_t start = err->len;
@@ -133,6 +160,7 @@ int server_options_complete(const struct server_options *o, struct server_config
 	if (o->client_ca_file && *o->client_ca_file)
 		auth_client_ca_load(o->client_ca_file, &cfg->client_ca_pem, err);
 	admission_plugins(o->enable_admission_plugins, o->disable_admission_plugins, &cfg->admission_off, err);
+	parse_authz(o->authorization_mode, cfg, err);
 	if (cidr_parse(o->cluster_cidr, &cfg->cluster_cidr) < 0)
 		buf_addf(err, "--cluster-cidr: invalid CIDR \"%s\"\n", o->cluster_cidr);
 	if (cidr_parse(o->service_cidr, &cfg->service_cidr) < 0)

@@ -38,13 +38,14 @@ extern const struct table_col table_cols_namespace[], table_cols_pod[], table_co
 	table_cols_serviceaccount[], table_cols_event[], table_cols_deployment[], table_cols_replicaset[],
 	table_cols_daemonset[], table_cols_statefulset[], table_cols_controllerrevision[],
 	table_cols_job[], table_cols_cronjob[], table_cols_lease[], table_cols_endpointslice[],
-	table_cols_event2[], table_cols_pdb[], table_cols_priorityclass[];
+	table_cols_event2[], table_cols_pdb[], table_cols_priorityclass[], table_cols_rolebinding[];
 extern const struct table_col table_cols_replicationcontroller[], table_cols_hpa[];
 table_row_fn table_row_namespace, table_row_pod, table_row_node, table_row_service,
 	table_row_endpoints, table_row_configmap, table_row_secret, table_row_serviceaccount,
 	table_row_event, table_row_deployment, table_row_replicaset, table_row_daemonset,
 	table_row_statefulset, table_row_controllerrevision, table_row_job, table_row_cronjob,
-	table_row_lease, table_row_endpointslice, table_row_event2, table_row_pdb, table_row_priorityclass;
+	table_row_lease, table_row_endpointslice, table_row_event2, table_row_pdb, table_row_priorityclass,
+	table_row_rolebinding;
 table_row_fn table_row_replicationcontroller, table_row_hpa;
 
 #define NS KIND_NAMESPACED
@@ -109,6 +110,37 @@ static struct kind kinds[] = {
 	/* kubectl 1.27 asks for v1beta1 (v1 came with 1.28). */
 	{ "authentication.k8s.io", "v1beta1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", { NULL },
 	  KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
+	{ "rbac.authorization.k8s.io", "v1", "Role", "roles", "role", { NULL }, NS, NAME_PATH_SEGMENT, NULL,
+	  .cols = NULL },
+	{ "rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", { NULL }, 0,
+	  NAME_PATH_SEGMENT, NULL, .cols = NULL },
+	{ "rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", { NULL }, NS,
+	  NAME_PATH_SEGMENT, NULL, TABLE(rolebinding) },
+	{ "rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding",
+	  { NULL }, 0, NAME_PATH_SEGMENT, NULL, TABLE(rolebinding) },
+	/* Upstream served v1beta1 until 1.22; kubectl 1.20 and the test-cmd suite still ask for it. */
+	{ "rbac.authorization.k8s.io", "v1beta1", "Role", "roles", "role", { NULL }, NS, NAME_PATH_SEGMENT, NULL,
+	  .view = &rbac_role_view, .deprecated = "v1.17", .removed = "v1.22" },
+	{ "rbac.authorization.k8s.io", "v1beta1", "ClusterRole", "clusterroles", "clusterrole", { NULL }, 0,
+	  NAME_PATH_SEGMENT, NULL, .view = &rbac_clusterrole_view, .deprecated = "v1.17", .removed = "v1.22" },
+	{ "rbac.authorization.k8s.io", "v1beta1", "RoleBinding", "rolebindings", "rolebinding", { NULL }, NS,
+	  NAME_PATH_SEGMENT, NULL, TABLE(rolebinding), .view = &rbac_rolebinding_view, .deprecated = "v1.17",
+	  .removed = "v1.22" },
+	{ "rbac.authorization.k8s.io", "v1beta1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding",
+	  { NULL }, 0, NAME_PATH_SEGMENT, NULL, TABLE(rolebinding), .view = &rbac_clusterrolebinding_view,
+	  .deprecated = "v1.17", .removed = "v1.22" },
+	{ "authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", "subjectaccessreview", { NULL },
+	  KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
+	{ "authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews",
+	  "localsubjectaccessreview", { NULL }, NS | KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
+	{ "authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", "selfsubjectrulesreview",
+	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
+	{ "authorization.k8s.io", "v1beta1", "SubjectAccessReview", "subjectaccessreviews", "subjectaccessreview",
+	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL, .deprecated = "v1.19", .removed = "v1.22" },
+	{ "authentication.k8s.io", "v1", "TokenReview", "tokenreviews", "tokenreview", { NULL }, KIND_VIRTUAL,
+	  NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
+	{ "authentication.k8s.io", "v1beta1", "TokenReview", "tokenreviews", "tokenreview", { NULL }, KIND_VIRTUAL,
+	  NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL, .deprecated = "v1.19", .removed = "v1.22" },
 };
 #undef NS
 
@@ -125,7 +157,8 @@ static const struct api_group groups[] = {
 	{ "coordination.k8s.io", { "v1" } },
 	{ "discovery.k8s.io", { "v1" } },
 	{ "authentication.k8s.io", { "v1", "v1beta1" } },
-	{ "authorization.k8s.io", { "v1" } },
+	{ "authorization.k8s.io", { "v1", "v1beta1" } },
+	{ "rbac.authorization.k8s.io", { "v1", "v1beta1" } },
 };
 
 static int initialized;

@@ -311,7 +311,7 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 			      "the server does not allow this method on the requested resource");
 		goto fail;
 	}
-	if (!auth_authorize(&req->user, verb_names[verb], req->kind, req->sub, req->ns, req->name, &req->err))
+	if (!auth_authorize(srv, &req->user, verb_names[verb], req->kind, req->sub, req->ns, req->name, &req->err))
 		goto fail;
 	if (verb < VERB_CREATE && verb != VERB_WATCH) {
 		metrics_read_begin(srv->metrics);
@@ -344,7 +344,7 @@ static int authenticate(struct server *srv, struct http_request *h, struct api_u
 	if (auth_authenticate(h, user) == 0)
 		return 0;
 	if (authz && !strncasecmp(authz, "Bearer ", 7))
-		return auth_static_token(srv->cfg, authz + 7, user) == 0 ? 0 : token_authenticate(srv, authz + 7, user);
+		return auth_bearer(srv, authz + 7, user);
 	return -1;
 }
 

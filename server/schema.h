@@ -248,7 +248,16 @@ size_t sch_types(const struct sch_type *const **out);
 	X(autoscaling, v2_ExternalMetricStatus) X(autoscaling, v2_MetricValueStatus) \
 	X(autoscaling, v2_HorizontalPodAutoscalerList) X(autoscaling, HorizontalPodAutoscaler) \
 	X(autoscaling, HorizontalPodAutoscalerSpec) X(autoscaling, CrossVersionObjectReference) \
-	X(autoscaling, HorizontalPodAutoscalerStatus) X(autoscaling, HorizontalPodAutoscalerList)
+	X(autoscaling, HorizontalPodAutoscalerStatus) X(autoscaling, HorizontalPodAutoscalerList) \
+	X(rbac, PolicyRule) X(rbac, AggregationRule) X(rbac, Subject) X(rbac, RoleRef) X(rbac, Role) \
+	X(rbac, ClusterRole) X(rbac, RoleBinding) X(rbac, ClusterRoleBinding) X(rbac, RoleList) \
+	X(rbac, ClusterRoleList) X(rbac, RoleBindingList) X(rbac, ClusterRoleBindingList) \
+	X(authorization, SubjectAccessReviewSpec) X(authorization, v1beta1_SubjectAccessReviewSpec) \
+	X(authorization, SubjectAccessReview) X(authorization, LocalSubjectAccessReview) \
+	X(authorization, v1beta1_SubjectAccessReview) X(authorization, ResourceRule) \
+	X(authorization, NonResourceRule) X(authorization, SelfSubjectRulesReviewSpec) \
+	X(authorization, SubjectRulesReviewStatus) X(authorization, SelfSubjectRulesReview) \
+	X(authentication, TokenReviewSpec) X(authentication, TokenReviewStatus) X(authentication, TokenReview)
 
 #define SCH_DECLARE_TYPE(group, kind) extern const struct sch_type sch_##group##_##kind;
 SCH_TYPES(SCH_DECLARE_TYPE)

@@ -26,6 +26,8 @@ static void store_closed(void *arg)
 	struct server *srv = arg;
 	svc_alloc_stop(srv->svc_alloc);
 	srv->svc_alloc = NULL;
+	rbac_stop(srv->rbac);
+	srv->rbac = NULL;
 	srv->store = NULL;
 	uv_close((uv_handle_t *)&srv->sigterm, NULL);
 	uv_close((uv_handle_t *)&srv->sigint, NULL);
@@ -205,7 +207,9 @@ int server_run(const struct server_config *cfg)
 		goto out;
 	}
 	srv.svc_alloc = svc_alloc_start(&srv);
+	srv.rbac = rbac_start(&srv);
 	bootstrap_objects(&srv);
+	rbac_bootstrap(&srv);
 	srv.ctrl_ns = ctrl_namespace_start(&srv);
 	srv.ctrl = ctrl_mgr_start(&srv, controllers_start, NULL);
 	start_signals(&srv);

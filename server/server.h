@@ -57,6 +57,7 @@ struct server_options {
 	char *client_ca_file;          /* --client-ca-file: another CA of client certificates */
 	char *enable_admission_plugins;  /* comma lists of upstream's plugin names */
 	char *disable_admission_plugins;
+	char *authorization_mode;      /* --authorization-mode: "Node,RBAC" */
 	char *cluster_cidr;
 	char *service_cidr;
 	char *cluster_dns;
@@ -127,6 +128,10 @@ struct server_config {
 	char *client_ca_pem;      /* --client-ca-file's certificates (PEM), or NULL */
 	unsigned admission_off;   /* enum admission_plugin bits of kube's plugins that do not run
 				   * (0: upstream's defaults, all of kube's on) */
+	/* --authorization-mode: the authorizers after system:masters, in order (upstream's names
+	 * Node, RBAC, AlwaysAllow, AlwaysDeny); the first that allows decides. */
+	enum authz_mode { AUTHZ_NODE = 1, AUTHZ_RBAC, AUTHZ_ALWAYS_ALLOW, AUTHZ_ALWAYS_DENY } authz[4];
+	size_t nauthz;
 };
 
 /* The admission plugins kube has, by upstream's names (admission.c). */

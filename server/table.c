@@ -991,3 +991,43 @@ void table_single(const struct kind *k, const cJSON *obj, int include_object, st
 		table_row(k, obj, include_object, 1, out);
 	table_end(out);
 }
+
+/* ---- rbac.authorization.k8s.io ------------------------------------------------------------ */
+
+const struct table_col table_cols_rolebinding[] = {
+	COL_NAME, COL("Role", "string", "RoleRef is the Role to bind to.", 0), COL_AGE,
+	COL("Users", "string", "Users in the roleBinding", 1),
+	COL("Groups", "string", "Groups in the roleBinding", 1),
+	COL("ServiceAccounts", "string", "ServiceAccounts in the roleBinding", 1), COL_END
+};
+
+/* RoleBindings and ClusterRoleBindings: the role as Kind/name, then the subjects by kind
+ * (service accounts as namespace/name), as upstream's printRoleBinding. */
+void table_row_rolebinding(const cJSON *obj, cJSON *cells, int64_t now)
+{
+	struct buf role = BUF_INIT, who[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
+	static const char *const kinds[] = { "User", "Group", "ServiceAccount" };
+	const cJSON *s;
+	buf_addf(&role, "%s/%s", json_strv(obj, "roleRef", "kind", NULL) ? json_strv(obj, "roleRef", "kind", NULL) : "",
+		 json_strv(obj, "roleRef", "name", NULL) ? json_strv(obj, "roleRef", "name", NULL) : "");
+	cJSON_ArrayForEach(s, json_getv(obj, "subjects", NULL))
+	{
+		const char *kind = json_str(s, "kind"), *name = json_str(s, "name"), *ns = json_str(s, "namespace");
+		for (int i = 0; i < 3; i++) {
+			if (!kind || strcmp(kind, kinds[i]))
+				continue;
+			buf_adds(&who[i], who[i].len ? ", " : "");
+			if (i == 2)
+				buf_addf(&who[i], "%s/", ns ? ns : "");
+			buf_adds(&who[i], name ? name : "");
+		}
+	}
+	cell_name(cells, obj);
+	cell_raw(cells, role.data);
+	cell_age(cells, obj, now);
+	for (int i = 0; i < 3; i++) {
+		cell_raw(cells, who[i].len ? who[i].data : "");
+		buf_release(&who[i]);
+	}
+	buf_release(&role);
+}

@@ -142,7 +142,7 @@ compat_setup() {
 
 # In place of kube-apiserver and kube-controller-manager: one kube server with the settings
 # test-cmd.sh gives them that kube has (bind address, port, service range, token file, client
-# CA file, and its admission plugin lists).
+# CA file, its admission plugin lists, authorization mode).
 compat_start_server() {
 	local data="${KUBE_TEMP}/kube"
 	mkdir -p "$data"
@@ -160,6 +160,7 @@ compat_start_server() {
 		--client-ca-file "${KUBE_ROOT}/hack/testdata/ca.crt" \
 		--enable-admission-plugins "LimitRanger,ResourceQuota" \
 		--disable-admission-plugins "ServiceAccount,PersistentVolumeLabel,DefaultStorageClass,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,StorageObjectInUseProtection" \
+		--authorization-mode RBAC,AlwaysAllow \
 		>"$COMPAT_LOGS/server.log" 2>&1 &
 	APISERVER_PID=$!
 	kube::util::wait_for_url_with_bearer_token "https://127.0.0.1:${SECURE_API_PORT}/healthz" "admin-token" "apiserver" ||
