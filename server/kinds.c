@@ -35,6 +35,12 @@ static const struct {
 	{ "coordination.k8s.io", "v1", "Lease", { defaults_lease, prepare_lease, validate_lease, NULL } },
 	{ "discovery.k8s.io", "v1", "EndpointSlice", { defaults_endpointslice, prepare_endpointslice, validate_endpointslice, NULL } },
 	{ "events.k8s.io", "v1", "Event", { defaults_event_v1, NULL, validate_event_v1, NULL } },
+	{ "", "v1", "PodTemplate", { defaults_podtemplate, NULL, validate_podtemplate, NULL } },
+	{ "", "v1", "PersistentVolume", { defaults_pv, prepare_pv, validate_pv, validate_pv_status } },
+	{ "", "v1", "PersistentVolumeClaim", { defaults_pvc, prepare_pvc, validate_pvc, validate_pvc_status } },
+	{ "", "v1", "LimitRange", { defaults_limitrange, NULL, validate_limitrange, NULL } },
+	{ "", "v1", "ResourceQuota", { defaults_resourcequota, prepare_resourcequota, validate_resourcequota, validate_resourcequota_status } },
+	{ "storage.k8s.io", "v1", "StorageClass", { defaults_storageclass, NULL, validate_storageclass, NULL } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)
