@@ -56,6 +56,8 @@ static int is_priority_class(const struct api_req *req)
 
 int admission_create(struct api_req *req, cJSON *obj)
 {
+	if (admission_limits_create(req, obj) < 0)
+		return -1;
 	if (strcmp(req->kind->group, "") || strcmp(req->kind->kind, "Pod"))
 		return 0;
 	cJSON *spec = json_obj_force(obj, "spec");
@@ -87,6 +89,8 @@ void admission_update(struct api_req *req, cJSON *obj, const cJSON *old)
 
 int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 {
+	if (admission_limits_validate(req, obj, old) < 0)
+		return -1;
 	return is_priority_class(req) ? priority_admit_class(req, obj, old) : 0;
 }
 
