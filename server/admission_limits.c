@@ -220,6 +220,21 @@ static int qcmp(const cJSON *a, const cJSON *b)
 	return quantity_cmp(&x, &y);
 }
 
+/* *a += *b; a zero takes b's format, as resource.Quantity's Add does. */
+static void qadd(struct quantity *a, const struct quantity *b)
+{
+	if (!quantity_sign(a))
+		a->format = b->format;
+	quantity_add(a, b);
+}
+
+/* A zero quantity, printed "0". */
+static void qzero(struct quantity *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->format = QUANTITY_DECIMAL_SI;
+}
+
 /* minConstraint and maxConstraint of one item for one set of requests and limits. */
 static void lr_bound(struct lr_check *c, const char *type, const cJSON *item, const cJSON *requests,
 		     const cJSON *limits)
@@ -252,9 +267,10 @@ static void sum_into(cJSON *sum, const cJSON *list, int max)
 {
 	const cJSON *v;
 	cJSON_ArrayForEach(v, list) {
-		struct quantity a = { 0 }, b;
+		struct quantity a, b;
 		const char *e;
 		struct buf out = BUF_INIT;
+		qzero(&a);
 		if (quantity_from_json(v, &b, &e) < 0)
 			continue;
 		const cJSON *cur = json_getv(sum, v->string, NULL);
@@ -263,7 +279,7 @@ static void sum_into(cJSON *sum, const cJSON *list, int max)
 		if (max)
 			a = cur && quantity_cmp(&a, &b) >= 0 ? a : b;
 		else
-			quantity_add(&a, &b);
+			qadd(&a, &b);
 		quantity_format(&a, &out);
 		json_set_str(sum, v->string, out.data ? out.data : "0");
 		buf_release(&out);
@@ -377,7 +393,7 @@ static void delta_of(const struct kind *k, const cJSON *obj, const char *resourc
 	const struct kind *ck = counted_kind(resource);
 	const char *e;
 	int pod = !*k->group && !strcmp(k->kind, "Pod");
-	memset(q, 0, sizeof(*q));
+	qzero(q);
 	if (ck == k) {
 		if (!pod || !pod_terminal(obj))
 			quantity_parse("1", q, &e);
@@ -386,7 +402,7 @@ static void delta_of(const struct kind *k, const cJSON *obj, const char *resourc
 	if (!*k->group && !strcmp(k->kind, "PersistentVolumeClaim") && !strcmp(resource, "requests.storage")) {
 		const cJSON *v = json_getv(obj, "spec", "resources", "requests", "storage", NULL);
 		if (v && quantity_from_json(v, q, &e) < 0)
-			memset(q, 0, sizeof(*q));
+			qzero(q);
 		return;
 	}
 	for (size_t i = 0; pod && !pod_terminal(obj) && i < ARRAY_SIZE(compute); i++)
@@ -394,7 +410,7 @@ static void delta_of(const struct kind *k, const cJSON *obj, const char *resourc
 			cJSON *total = pod_total(json_obj(obj, "spec"), compute[i].list);
 			const cJSON *v = json_getv(total, compute[i].resource, NULL);
 			if (v && quantity_from_json(v, q, &e) < 0)
-				memset(q, 0, sizeof(*q));
+				qzero(q);
 			cJSON_Delete(total);
 		}
 }
@@ -410,18 +426,18 @@ static void add_usage(const cJSON *obj, void *data)
 	struct usage *u = data;
 	struct quantity q;
 	delta_of(u->k, obj, u->resource, &q);
-	quantity_add(&u->sum, &q);
+	qadd(&u->sum, &q);
 }
 
 int quota_usage(struct store *st, const char *ns, const char *resource, struct quantity *q)
 {
-	struct usage u = { counted_kind(resource), resource, { 0 } };
+	struct usage u = { counted_kind(resource), resource, { 0, 0, QUANTITY_DECIMAL_SI } };
 	for (size_t i = 0; !u.k && i < ARRAY_SIZE(compute); i++)
 		if (!strcmp(compute[i].name, resource))
 			u.k = kind_by_resource("", "v1", "pods");
 	if (!u.k && !strcmp(resource, "requests.storage"))
 		u.k = kind_by_resource("", "v1", "persistentvolumeclaims");
-	memset(q, 0, sizeof(*q));
+	qzero(q);
 	if (!u.k)
 		return -1;
 	each_in(st, u.k, ns, add_usage, &u);
@@ -484,7 +500,7 @@ static void quota_one(const cJSON *quota, void *data)
 		    quota_usage(c->req->srv->store, c->req->ns, h->string, &u) < 0)
 			continue;
 		struct quantity total = u;
-		quantity_add(&total, &d);
+		qadd(&total, &d);
 		if (quantity_cmp(&total, &lim) <= 0)
 			continue;
 		pretty(&requested, h->string, &d);
