@@ -163,6 +163,8 @@ static void lr_containers(cJSON *list, const char *what, const struct lr_default
 {
 	cJSON *c;
 	cJSON_ArrayForEach(c, list) {
+		if (!cJSON_IsObject(c))
+			continue;
 		struct buf req = BUF_INIT, lim = BUF_INIT;
 		cJSON *res = json_obj_force(c, "resources");
 		const char *name = json_str(c, "name") ? json_str(c, "name") : "";

@@ -251,7 +251,8 @@ static void sync_volume(struct workqueue *q, const char *key, void *data)
 		set_phase(s, c->pvk, pv, "Available", 1);
 		goto out;
 	}
-	struct store_kv *ckv = informer_get(c->pvcs, json_str(ref, "namespace"), json_str(ref, "name") ? json_str(ref, "name") : "");
+	const char *rns = json_str(ref, "namespace"), *rname = json_str(ref, "name");
+	struct store_kv *ckv = rns && rname ? informer_get(c->pvcs, rns, rname) : NULL;
 	claim = ckv ? obj_parse(ckv) : NULL;
 	const char *uid = json_str(ref, "uid"), *vol = json_strv(claim, "spec", "volumeName", NULL);
 	if (claim && (!uid || !strcmp(uid, json_strv(claim, "metadata", "uid", NULL) ? json_strv(claim, "metadata", "uid", NULL) : "")) &&
@@ -370,6 +371,9 @@ static void on_pod(enum informer_ev ev, const struct store_kv *kv, const struct 
 	struct pvc_ctrl *c = data;
 	UNUSED(old);
 	UNUSED(ev);
+	/* most pods name no claim: skip them without parsing */
+	if (!kv->value || !memmem(kv->value->data, kv->value->len, "\"persistentVolumeClaim\"", 23))
+		return;
 	cJSON *pod = obj_parse(kv);
 	const cJSON *v;
 	cJSON_ArrayForEach(v, json_getv(pod, "spec", "volumes", NULL))
