@@ -417,9 +417,54 @@ static void delta_of(const struct kind *k, const cJSON *obj, const char *resourc
 		}
 }
 
+/* Does the scope (a quota's scope name, operator In/NotIn/Exists/DoesNotExist and values) match
+ * pod (upstream's podMatchesScopeFunc)? */
+static int scope_matches(const char *scope, const char *op, const cJSON *values, const cJSON *pod)
+{
+	const cJSON *spec = json_obj(pod, "spec");
+	int m;
+	if (!strcmp(scope, "Terminating") || !strcmp(scope, "NotTerminating")) {
+		int64_t ads;
+		m = json_int(spec, "activeDeadlineSeconds", &ads) == 0 && ads >= 0;
+		m = !strcmp(scope, "Terminating") ? m : !m;
+	} else if (!strcmp(scope, "BestEffort") || !strcmp(scope, "NotBestEffort")) {
+		m = !strcmp(prepare_pod_qos(spec), "BestEffort");
+		m = !strcmp(scope, "BestEffort") ? m : !m;
+	} else if (!strcmp(scope, "PriorityClass")) {
+		const char *pc = json_str(spec, "priorityClassName");
+		if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist"))
+			return (pc && *pc) == !strcmp(op, "Exists");
+		m = has_string(values, pc ? pc : "");
+		return !strcmp(op, "NotIn") ? !m : m;
+	} else {
+		return 0;
+	}
+	return !strcmp(op, "DoesNotExist") ? !m : m;
+}
+
+/* Does quota track obj, of kind k? A quota with scopes tracks only pods that match them all. */
+static int quota_tracks(const cJSON *quota, const struct kind *k, const cJSON *obj)
+{
+	const cJSON *spec = json_obj(quota, "spec"), *s;
+	const cJSON *scopes = json_getv(spec, "scopes", NULL), *exprs = json_getv(spec, "scopeSelector", "matchExpressions", NULL);
+	if (!(cJSON_IsArray(scopes) && scopes->child) && !(cJSON_IsArray(exprs) && exprs->child))
+		return 1;
+	if (*k->group || strcmp(k->kind, "Pod"))
+		return 0;
+	cJSON_ArrayForEach(s, scopes)
+		if (!cJSON_IsString(s) || !scope_matches(s->valuestring, "Exists", NULL, obj))
+			return 0;
+	cJSON_ArrayForEach(s, exprs)
+		if (!scope_matches(json_str(s, "scopeName") ? json_str(s, "scopeName") : "",
+				   json_str(s, "operator") ? json_str(s, "operator") : "", json_getv(s, "values", NULL), obj))
+			return 0;
+	return 1;
+}
+
 struct usage {
 	const struct kind *k;
 	const char *resource;
+	const cJSON *quota;
 	struct quantity sum;
 };
 
@@ -427,13 +472,15 @@ static void add_usage(const cJSON *obj, void *data)
 {
 	struct usage *u = data;
 	struct quantity q;
+	if (u->quota && !quota_tracks(u->quota, u->k, obj))
+		return;
 	delta_of(u->k, obj, u->resource, &q);
 	qadd(&u->sum, &q);
 }
 
-int quota_usage(struct store *st, const char *ns, const char *resource, struct quantity *q)
+int quota_usage(struct store *st, const char *ns, const char *resource, const cJSON *quota, struct quantity *q)
 {
-	struct usage u = { counted_kind(resource), resource, { 0, 0, QUANTITY_DECIMAL_SI } };
+	struct usage u = { counted_kind(resource), resource, quota, { 0, 0, QUANTITY_DECIMAL_SI } };
 	for (size_t i = 0; !u.k && i < ARRAY_SIZE(compute); i++)
 		if (!strcmp(compute[i].name, resource))
 			u.k = kind_by_resource("", "v1", "pods");
@@ -490,7 +537,7 @@ static void quota_one(const cJSON *quota, void *data)
 	const char *qname = json_strv(quota, "metadata", "name", NULL);
 	struct buf requested = BUF_INIT, used = BUF_INIT, limited = BUF_INIT, missing = BUF_INIT;
 	const cJSON *h;
-	if (c->failed)
+	if (c->failed || !quota_tracks(quota, c->req->kind, c->obj))
 		return;
 	if (!*c->req->kind->group && !strcmp(c->req->kind->kind, "Pod") && !pod_terminal(c->obj))
 		pod_constraints(quota, c->obj, &missing);
@@ -499,7 +546,7 @@ static void quota_one(const cJSON *quota, void *data)
 		const char *e;
 		delta_of(c->req->kind, c->obj, h->string, &d);
 		if (!quantity_sign(&d) || quantity_from_json(h, &lim, &e) < 0 ||
-		    quota_usage(c->req->srv->store, c->req->ns, h->string, &u) < 0)
+		    quota_usage(c->req->srv->store, c->req->ns, h->string, quota, &u) < 0)
 			continue;
 		struct quantity total = u;
 		qadd(&total, &d);

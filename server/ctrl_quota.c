@@ -35,7 +35,7 @@ static cJSON *quota_status(struct quota_ctrl *c, const cJSON *quota, const char 
 		struct quantity u;
 		struct buf out = BUF_INIT;
 		cJSON_AddItemToObject(hard, h->string, cJSON_Duplicate(h, 1));
-		quota_usage(ctrl_server(c->m)->store, ns, h->string, &u);
+		quota_usage(ctrl_server(c->m)->store, ns, h->string, quota, &u);
 		quantity_format(&u, &out);
 		json_set_str(used, h->string, out.data ? out.data : "0");
 		buf_release(&out);

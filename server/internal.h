@@ -439,9 +439,9 @@ int admission_limits_create(struct api_req *req, cJSON *obj);
 int admission_limits_validate(struct api_req *req, const cJSON *obj, const cJSON *old);
 struct quantity;
 /* The current use in namespace ns of the quota resource ("pods", "requests.cpu",
- * "count/deployments.apps", "requests.storage") into *q. Returns 0, or -1 for a resource kube
- * does not count (*q is then 0). */
-int quota_usage(struct store *st, const char *ns, const char *resource, struct quantity *q);
+ * "count/deployments.apps", "requests.storage") by the objects quota tracks (its scopes; NULL:
+ * every object) into *q. Returns 0, or -1 for a resource kube does not count (*q is then 0). */
+int quota_usage(struct store *st, const char *ns, const char *resource, const cJSON *quota, struct quantity *q);
 
 /* ---- Service IPs and node ports (alloc.c) ------------------------------------------------ */
 

@@ -84,6 +84,19 @@ def test_quota_status_and_admission(kubectl, tmp_path):
              what="pods used 0")
 
 
+def test_quota_scopes(kubectl, tmp_path):
+    # a BestEffort quota counts only pods without requests or limits
+    kubectl("create", "quota", "be", "--hard=pods=1", "--scopes=BestEffort")
+    create(kubectl, tmp_path, "p1.yaml", POD.format(name="guaranteed",
+                                                    resources="resources: {limits: {cpu: 100m, memory: 10Mi}}"))
+    create(kubectl, tmp_path, "p2.yaml", POD.format(name="be1", resources=""))
+    wait_for(lambda: json.loads(kubectl("get", "quota", "be", "-o", "json")).get("status", {}).get("used") ==
+             {"pods": "1"}, what="one BestEffort pod counted")
+    r = create(kubectl, tmp_path, "p3.yaml", POD.format(name="be2", resources=""), check=False)
+    assert "exceeded quota: be, requested: pods=1, used: pods=1, limited: pods=1" in r.stderr
+    create(kubectl, tmp_path, "p4.yaml", POD.format(name="burstable", resources="resources: {requests: {cpu: 10m}}"))
+
+
 def test_python_client(client):
     from kubernetes import client as k8s
     core = k8s.CoreV1Api(client)
