@@ -25,6 +25,7 @@
 #include "server/kinds.h"
 #include "server/quantity.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,44 @@ static void lr_bound(struct lr_check *c, const char *type, const cJSON *item, co
 	}
 }
 
+/* A quantity's value as a double (0 when it does not parse). */
+static double qval(const cJSON *v)
+{
+	struct quantity q;
+	const char *e;
+	return v && quantity_from_json(v, &q, &e) == 0 ? (double)q.mant * pow(10, q.scale) : 0;
+}
+
+/* limitRequestRatioConstraint for each resource of the item's maxLimitRequestRatio. */
+static void lr_ratio(struct lr_check *c, const char *type, const cJSON *item, const cJSON *requests,
+		     const cJSON *limits)
+{
+	const cJSON *v;
+	char got[64];
+	cJSON_ArrayForEach(v, json_getv(item, "maxLimitRequestRatio", NULL)) {
+		double rq = qval(json_getv(requests, v->string, NULL)), lm = qval(json_getv(limits, v->string, NULL));
+		if (rq == 0)
+			lr_err(c, "%s max limit to request ratio per %s is %s, but no request is specified or request is 0%s",
+			       v->string, type, cJSON_GetStringValue(v), "");
+		else if (lm == 0)
+			lr_err(c, "%s max limit to request ratio per %s is %s, but no limit is specified or limit is 0%s",
+			       v->string, type, cJSON_GetStringValue(v), "");
+		else if (lm / rq > qval(v)) {
+			snprintf(got, sizeof(got), "%f", lm / rq);
+			lr_err(c, "%s max limit to request ratio per %s is %s, but provided ratio is %s", v->string, type,
+			       cJSON_GetStringValue(v), got);
+		}
+	}
+}
+
+/* Every constraint of one item (type "Container" or "Pod") on one set of requests and limits. */
+static void lr_item_check(struct lr_check *c, const char *type, const cJSON *item, const cJSON *requests,
+			  const cJSON *limits)
+{
+	lr_bound(c, type, item, requests, limits);
+	lr_ratio(c, type, item, requests, limits);
+}
+
 /* Adds each quantity of list into sum (a resource -> canonical string object). */
 static void sum_into(cJSON *sum, const cJSON *list, int max)
 {
@@ -318,11 +357,11 @@ static void lr_validate(const cJSON *lr, void *data)
 			static const char *const lists[] = { "initContainers", "containers" };
 			for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 				cJSON_ArrayForEach(c, json_getv(p->spec, lists[i], NULL))
-					lr_bound(&p->check, "Container", item, json_getv(c, "resources", "requests", NULL),
-						 json_getv(c, "resources", "limits", NULL));
+					lr_item_check(&p->check, "Container", item, json_getv(c, "resources", "requests", NULL),
+						      json_getv(c, "resources", "limits", NULL));
 		} else if (!strcmp(type, "Pod")) {
 			cJSON *rq = pod_total(p->spec, "requests"), *lm = pod_total(p->spec, "limits");
-			lr_bound(&p->check, "Pod", item, rq, lm);
+			lr_item_check(&p->check, "Pod", item, rq, lm);
 			cJSON_Delete(rq);
 			cJSON_Delete(lm);
 		}

@@ -170,11 +170,42 @@ static int consider(struct store_kv *kv, void *data)
 
 /* ---- binding ----------------------------------------------------------------------------- */
 
-/* Binds claim to pv: the volume's claimRef and phase, the claim's volumeName, annotations and
- * status. */
+/* The second step of a binding, once the volume names the claim. */
+struct bind_step {
+	struct pvc_ctrl *c;
+	char ns[256], name[256], rv[32]; /* the claim as the sync saw it */
+	char pv[256];
+};
+
+/* The volume's answer: on success the claim gets spec.volumeName and the bind annotations. */
+static void bind_claim(struct wl_sync *s, int code, const char *body, size_t len, void *arg)
+{
+	struct bind_step *b = arg;
+	struct store_kv *kv = code < 300 ? informer_get(b->c->pvcs, b->ns, b->name) : NULL;
+	cJSON *claim = kv ? obj_parse(kv) : NULL;
+	UNUSED(body);
+	UNUSED(len);
+	if (!claim || strcmp(json_strv(claim, "metadata", "resourceVersion", NULL) ? json_strv(claim, "metadata", "resourceVersion", NULL) : "", b->rv)) {
+		if (code != 404)
+			wl_sync_fail(s); /* the claim changed (or went): the next sync sees the volume reserved */
+		cJSON_Delete(claim);
+		return;
+	}
+	cJSON *p = patch_of(claim), *ann = json_obj_force(json_obj(p, "metadata"), "annotations");
+	json_set_str(ann, "pv.kubernetes.io/bind-completed", "yes");
+	json_set_str(ann, "pv.kubernetes.io/bound-by-controller", "yes");
+	json_set_str(json_obj_force(p, "spec"), "volumeName", b->pv);
+	pv_send(s, b->c->pvck, claim, NULL, p);
+	ctrl_event(b->c->m, COMPONENT, claim, "Normal", "Bound", "Successfully bound to volume %s", b->pv);
+	cJSON_Delete(claim);
+}
+
+/* Binds claim to pv: first the volume's claimRef (the volume is then reserved), then, once that
+ * is written, the claim's volumeName and annotations; the phases follow from the next syncs. */
 static void pv_bind(struct pvc_ctrl *c, struct wl_sync *s, const cJSON *claim, const cJSON *pv)
 {
 	const cJSON *cm = json_obj(claim, "metadata");
+	struct bind_step *b = xcalloc(1, sizeof(*b));
 	cJSON *p = patch_of(pv), *ref = json_obj_force(json_obj_force(p, "spec"), "claimRef");
 	json_set_str(ref, "kind", "PersistentVolumeClaim");
 	json_set_str(ref, "namespace", json_str(cm, "namespace"));
@@ -182,15 +213,14 @@ static void pv_bind(struct pvc_ctrl *c, struct wl_sync *s, const cJSON *claim, c
 	json_set_str(ref, "uid", json_str(cm, "uid"));
 	json_set_str(ref, "apiVersion", "v1");
 	json_set_str(ref, "resourceVersion", json_str(cm, "resourceVersion"));
-	pv_send(s, c->pvk, pv, NULL, p);
-	p = patch_of(claim);
-	cJSON *ann = json_obj_force(json_obj(p, "metadata"), "annotations");
-	json_set_str(ann, "pv.kubernetes.io/bind-completed", "yes");
-	json_set_str(ann, "pv.kubernetes.io/bound-by-controller", "yes");
-	json_set_str(json_obj_force(p, "spec"), "volumeName", json_strv(pv, "metadata", "name", NULL));
-	pv_send(s, c->pvck, claim, NULL, p);
-	ctrl_event(c->m, COMPONENT, claim, "Normal", "Bound", "Successfully bound to volume %s",
-		   json_strv(pv, "metadata", "name", NULL));
+	json_set_str(json_obj_force(json_obj(p, "metadata"), "annotations"), "pv.kubernetes.io/bound-by-controller", "yes");
+	b->c = c;
+	snprintf(b->ns, sizeof(b->ns), "%s", json_str(cm, "namespace") ? json_str(cm, "namespace") : "");
+	snprintf(b->name, sizeof(b->name), "%s", json_str(cm, "name") ? json_str(cm, "name") : "");
+	snprintf(b->rv, sizeof(b->rv), "%s", json_str(cm, "resourceVersion") ? json_str(cm, "resourceVersion") : "");
+	snprintf(b->pv, sizeof(b->pv), "%s", json_strv(pv, "metadata", "name", NULL));
+	ctrl_patch(wl_sync_mgr(s), COMPONENT, c->pvk, NULL, b->pv, NULL, p, wl_sync_cb, wl_sync_expect(s, bind_claim, b));
+	cJSON_Delete(p);
 }
 
 /* The status of a claim bound to pv: Bound with the volume's capacity and access modes. */

@@ -55,6 +55,24 @@ def test_limitrange_defaults_and_bounds(kubectl, tmp_path):
            'maximum cpu usage per Container is 1, but limit is 2]' in r.stderr
 
 
+def test_limitrange_ratio(kubectl, tmp_path):
+    create(kubectl, tmp_path, "lr.yaml", """\
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: ratio}
+        spec:
+          limits:
+          - type: Container
+            maxLimitRequestRatio: {memory: "2"}
+        """)
+    r = create(kubectl, tmp_path, "p.yaml", POD.format(
+        name="p", resources="resources: {limits: {memory: 300Mi}, requests: {memory: 100Mi}}"), check=False)
+    assert 'pods "p" is forbidden: memory max limit to request ratio per Container is 2, ' \
+           'but provided ratio is 3.000000' in r.stderr
+    create(kubectl, tmp_path, "q.yaml", POD.format(
+        name="q", resources="resources: {limits: {memory: 200Mi}, requests: {memory: 100Mi}}"))
+
+
 def test_quota_status_and_admission(kubectl, tmp_path):
     kubectl("create", "quota", "q", "--hard=pods=1,configmaps=2,count/deployments.apps=1,requests.cpu=1")
     wait_for(lambda: json.loads(kubectl("get", "quota", "q", "-o", "json")).get("status", {}).get("used"),
