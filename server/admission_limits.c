@@ -368,15 +368,42 @@ static void lr_validate(const cJSON *lr, void *data)
 	}
 }
 
-/* LimitRanger's Validate for a new pod. Returns 0, or -1 with a 403 in req->err. */
-static int limits_validate(struct api_req *req, const cJSON *pod)
+/* A claim against the PersistentVolumeClaim items: min on its requests (its limits are not user
+ * input), max on its requests too (maxRequestConstraint). */
+static void lr_validate_claim(const cJSON *lr, void *data)
 {
-	struct lr_pod p = { { BUF_INIT, 0 }, json_obj(pod, "spec") };
+	struct lr_pod *p = data;
+	const cJSON *item, *v, *req = json_getv(p->spec, "resources", "requests", NULL);
+	cJSON *none = cJSON_CreateObject();
+	cJSON_ArrayForEach(item, json_getv(lr, "spec", "limits", NULL)) {
+		if (strcmp(json_str(item, "type") ? json_str(item, "type") : "", "PersistentVolumeClaim"))
+			continue;
+		cJSON *min_only = cJSON_CreateObject();
+		json_set(min_only, "min", cJSON_Duplicate(json_getv(item, "min", NULL), 1));
+		lr_bound(&p->check, "PersistentVolumeClaim", min_only, req, none);
+		cJSON_Delete(min_only);
+		cJSON_ArrayForEach(v, json_getv(item, "max", NULL)) {
+			const cJSON *rq = json_getv(req, v->string, NULL);
+			if (!rq)
+				lr_err(&p->check, "maximum %s usage per %s is %s.  No request is specified%s", v->string,
+				       "PersistentVolumeClaim", cJSON_GetStringValue(v), "");
+			else if (qcmp(rq, v) > 0)
+				lr_err(&p->check, "maximum %s usage per %s is %s, but request is %s", v->string,
+				       "PersistentVolumeClaim", cJSON_GetStringValue(v), cJSON_GetStringValue(rq));
+		}
+	}
+	cJSON_Delete(none);
+}
+
+/* LimitRanger's Validate for a new pod or claim. Returns 0, or -1 with a 403 in req->err. */
+static int limits_validate(struct api_req *req, const cJSON *obj, each_fn *fn)
+{
+	struct lr_pod p = { { BUF_INIT, 0 }, json_obj(obj, "spec") };
 	int rc = 0;
-	each_in(req->srv->store, kind_by_resource("", "v1", "limitranges"), req->ns, lr_validate, &p);
+	each_in(req->srv->store, kind_by_resource("", "v1", "limitranges"), req->ns, fn, &p);
 	if (p.check.n) {
 		char *why = p.check.n > 1 ? xasprintf("[%s]", p.check.msg.data) : xstrdup(p.check.msg.data);
-		rc = forbid(req, pod, why);
+		rc = forbid(req, obj, why);
 		free(why);
 	}
 	buf_release(&p.check.msg);
@@ -626,7 +653,9 @@ int admission_limits_validate(struct api_req *req, const cJSON *obj, const cJSON
 	struct quota_check c = { req, obj, 0 };
 	if (old || req->sub || !(req->kind->flags & KIND_NAMESPACED) || !req->ns)
 		return 0;
-	if (is_core(req, "Pod") && limits_validate(req, obj) < 0)
+	if (is_core(req, "Pod") && limits_validate(req, obj, lr_validate) < 0)
+		return -1;
+	if (is_core(req, "PersistentVolumeClaim") && limits_validate(req, obj, lr_validate_claim) < 0)
 		return -1;
 	each_in(req->srv->store, kind_by_resource("", "v1", "resourcequotas"), req->ns, quota_one, &c);
 	return c.failed ? -1 : 0;

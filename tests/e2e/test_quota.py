@@ -73,6 +73,32 @@ def test_limitrange_ratio(kubectl, tmp_path):
         name="q", resources="resources: {limits: {memory: 200Mi}, requests: {memory: 100Mi}}"))
 
 
+def test_limitrange_claims(kubectl, tmp_path):
+    create(kubectl, tmp_path, "lr.yaml", """\
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: storage}
+        spec:
+          limits:
+          - type: PersistentVolumeClaim
+            max: {storage: 2Gi}
+            min: {storage: 1Gi}
+        """)
+    claim = """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: %s}
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: %s}}
+        """
+    r = create(kubectl, tmp_path, "big.yaml", claim % ("big", "5Gi"), check=False)
+    assert 'persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, ' \
+           'but request is 5Gi' in r.stderr
+    r = create(kubectl, tmp_path, "small.yaml", claim % ("small", "100Mi"), check=False)
+    assert "minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 100Mi" in r.stderr
+
+
 def test_quota_status_and_admission(kubectl, tmp_path):
     kubectl("create", "quota", "q", "--hard=pods=1,configmaps=2,count/deployments.apps=1,requests.cpu=1")
     wait_for(lambda: json.loads(kubectl("get", "quota", "q", "-o", "json")).get("status", {}).get("used"),
