@@ -14,7 +14,9 @@
  *
  * Which plugins run is upstream's --enable-admission-plugins / --disable-admission-plugins
  * (admission_plugins below): every name of upstream's plugin list is accepted, the plugins kube
- * has (NamespaceLifecycle, ServiceAccount, Priority, DefaultTolerationSeconds) are on by default
+ * has (NamespaceLifecycle, ServiceAccount, Priority, DefaultTolerationSeconds, and in
+ * admission_limits.c LimitRanger, ResourceQuota, DefaultStorageClass,
+ * StorageObjectInUseProtection) are on by default
  * as upstream's, and a disabled one is skipped here (server_config.admission_off).
  */
 #include "internal.h"
@@ -36,7 +38,7 @@ static const struct admission_name {
 	{ "NamespaceLifecycle", ADM_NAMESPACE_LIFECYCLE, 1 },
 	{ "NamespaceExists", 0, 0 },
 	{ "LimitPodHardAntiAffinityTopology", 0, 0 },
-	{ "LimitRanger", 0, 1 },
+	{ "LimitRanger", ADM_LIMIT_RANGER, 1 },
 	{ "ServiceAccount", ADM_SERVICE_ACCOUNT, 1 },
 	{ "NodeRestriction", 0, 0 },
 	{ "TaintNodesByCondition", 0, 1 },
@@ -50,8 +52,8 @@ static const struct admission_name {
 	{ "EventRateLimit", 0, 0 },
 	{ "ExtendedResourceToleration", 0, 0 },
 	{ "PersistentVolumeLabel", 0, 0 },
-	{ "DefaultStorageClass", 0, 1 },
-	{ "StorageObjectInUseProtection", 0, 1 },
+	{ "DefaultStorageClass", ADM_DEFAULT_STORAGE_CLASS, 1 },
+	{ "StorageObjectInUseProtection", ADM_STORAGE_IN_USE_PROTECTION, 1 },
 	{ "OwnerReferencesPermissionEnforcement", 0, 0 },
 	{ "PersistentVolumeClaimResize", 0, 1 },
 	{ "RuntimeClass", 0, 1 },
@@ -65,7 +67,7 @@ static const struct admission_name {
 	{ "MutatingAdmissionPolicy", 0, 1 },
 	{ "MutatingAdmissionWebhook", 0, 1 },
 	{ "ValidatingAdmissionWebhook", 0, 1 },
-	{ "ResourceQuota", 0, 1 },
+	{ "ResourceQuota", ADM_RESOURCE_QUOTA, 1 },
 	{ "AlwaysDeny", 0, 0 },
 };
 
@@ -124,8 +126,7 @@ int admission_plugins(const char *enable, const char *disable, unsigned *off, st
 	return r < 0 ? -1 : 0;
 }
 
-/* Does plugin run on this server? */
-static int enabled(const struct api_req *req, unsigned plugin)
+int admission_enabled(const struct api_req *req, unsigned plugin)
 {
 	return !(req->srv->cfg->admission_off & plugin);
 }
@@ -168,21 +169,23 @@ static int is_priority_class(const struct api_req *req)
 
 int admission_create(struct api_req *req, cJSON *obj)
 {
+	if (admission_limits_create(req, obj) < 0)
+		return -1;
 	if (strcmp(req->kind->group, "") || strcmp(req->kind->kind, "Pod"))
 		return 0;
 	cJSON *spec = json_obj_force(obj, "spec");
 	const char *sa = json_str(spec, "serviceAccountName");
-	if (enabled(req, ADM_SERVICE_ACCOUNT)) {
+	if (admission_enabled(req, ADM_SERVICE_ACCOUNT)) {
 		if (!sa || !*sa)
 			json_set_str(spec, "serviceAccountName",
 				     json_str(spec, "serviceAccount") ? json_str(spec, "serviceAccount") : "default");
 		json_set_str(spec, "serviceAccount", json_str(spec, "serviceAccountName"));
 	}
-	if (enabled(req, ADM_DEFAULT_TOLERATION_SECONDS)) {
+	if (admission_enabled(req, ADM_DEFAULT_TOLERATION_SECONDS)) {
 		default_toleration(spec, "node.kubernetes.io/not-ready");
 		default_toleration(spec, "node.kubernetes.io/unreachable");
 	}
-	return enabled(req, ADM_PRIORITY) ? priority_admit_pod(req, obj) : 0;
+	return admission_enabled(req, ADM_PRIORITY) ? priority_admit_pod(req, obj) : 0;
 }
 
 void admission_update(struct api_req *req, cJSON *obj, const cJSON *old)
@@ -193,11 +196,11 @@ void admission_update(struct api_req *req, cJSON *obj, const cJSON *old)
 	cJSON *spec = json_obj_force(obj, "spec");
 	const cJSON *ospec = json_obj(old, "spec");
 	/* DefaultTolerationSeconds runs on updates too, as upstream's */
-	if (enabled(req, ADM_DEFAULT_TOLERATION_SECONDS)) {
+	if (admission_enabled(req, ADM_DEFAULT_TOLERATION_SECONDS)) {
 		default_toleration(spec, "node.kubernetes.io/not-ready");
 		default_toleration(spec, "node.kubernetes.io/unreachable");
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(kept) && enabled(req, ADM_PRIORITY); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kept) && admission_enabled(req, ADM_PRIORITY); i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(ospec, kept[i]);
 		if (v && !cJSON_GetObjectItemCaseSensitive(spec, kept[i]))
 			json_set(spec, kept[i], cJSON_Duplicate(v, 1));
@@ -206,16 +209,16 @@ void admission_update(struct api_req *req, cJSON *obj, const cJSON *old)
 
 int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 {
-	if (rbac_admit(req, obj) < 0)
+	if (rbac_admit(req, obj) < 0 || admission_limits_validate(req, obj, old) < 0)
 		return -1;
-	return is_priority_class(req) && enabled(req, ADM_PRIORITY) ? priority_admit_class(req, obj, old) : 0;
+	return is_priority_class(req) && admission_enabled(req, ADM_PRIORITY) ? priority_admit_class(req, obj, old) : 0;
 }
 
 int admission_delete(struct api_req *req)
 {
 	static const char *const immortal[] = { "default", "kube-system", "kube-public" };
 	if (!strcmp(req->kind->group, "") && !strcmp(req->kind->kind, "Namespace") && req->name &&
-	    enabled(req, ADM_NAMESPACE_LIFECYCLE))
+	    admission_enabled(req, ADM_NAMESPACE_LIFECYCLE))
 		for (size_t i = 0; i < ARRAY_SIZE(immortal); i++)
 			if (!strcmp(req->name, immortal[i])) {
 				api_error_set(&req->err, 403, "Forbidden", "%s \"%s\" is forbidden: this namespace may not be deleted",
@@ -226,5 +229,5 @@ int admission_delete(struct api_req *req)
 				req->err.group = req->kind->group;
 				return -1;
 			}
-	return is_priority_class(req) && enabled(req, ADM_PRIORITY) ? priority_check_delete(req) : 0;
+	return is_priority_class(req) && admission_enabled(req, ADM_PRIORITY) ? priority_check_delete(req) : 0;
 }

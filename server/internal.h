@@ -497,6 +497,19 @@ void admission_update(struct api_req *req, cJSON *obj, const cJSON *old);
 int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old);
 /* The checks on a delete of req->name. Returns 0, or -1 with req->err set. */
 int admission_delete(struct api_req *req);
+/* Does kube's admission plugin (enum admission_plugin) run on req's server? */
+int admission_enabled(const struct api_req *req, unsigned plugin);
+/* admission_limits.c: the storage and quota plugins (StorageObjectInUseProtection,
+ * DefaultStorageClass, LimitRanger, ResourceQuota). _create mutates a new object (called by
+ * admission_create); _validate refuses a create outside the namespace's LimitRanges or beyond
+ * its ResourceQuotas (called by admission_validate). Both return 0, or -1 with req->err set. */
+int admission_limits_create(struct api_req *req, cJSON *obj);
+int admission_limits_validate(struct api_req *req, const cJSON *obj, const cJSON *old);
+struct quantity;
+/* The current use in namespace ns of the quota resource ("pods", "requests.cpu",
+ * "count/deployments.apps", "requests.storage") by the objects quota tracks (its scopes; NULL:
+ * every object) into *q. Returns 0, or -1 for a resource kube does not count (*q is then 0). */
+int quota_usage(struct store *st, const char *ns, const char *resource, const cJSON *quota, struct quantity *q);
 
 /* ---- Service IPs and node ports (alloc.c) ------------------------------------------------ */
 

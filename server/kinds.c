@@ -46,6 +46,12 @@ static const struct {
 	{ "rbac.authorization.k8s.io", "v1beta1", "ClusterRole", { NULL, NULL, validate_clusterrole, NULL } },
 	{ "rbac.authorization.k8s.io", "v1beta1", "RoleBinding", { NULL, NULL, validate_rolebinding, NULL } },
 	{ "rbac.authorization.k8s.io", "v1beta1", "ClusterRoleBinding", { NULL, NULL, validate_clusterrolebinding, NULL } },
+	{ "", "v1", "PodTemplate", { defaults_podtemplate, NULL, validate_podtemplate, NULL } },
+	{ "", "v1", "PersistentVolume", { defaults_pv, prepare_pv, validate_pv, validate_pv_status } },
+	{ "", "v1", "PersistentVolumeClaim", { defaults_pvc, prepare_pvc, validate_pvc, validate_pvc_status } },
+	{ "", "v1", "LimitRange", { defaults_limitrange, NULL, validate_limitrange, NULL } },
+	{ "", "v1", "ResourceQuota", { defaults_resourcequota, prepare_resourcequota, validate_resourcequota, validate_resourcequota_status } },
+	{ "storage.k8s.io", "v1", "StorageClass", { defaults_storageclass, NULL, validate_storageclass, NULL } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)

@@ -221,6 +221,27 @@ void validate_rolebinding(const cJSON *obj, const cJSON *old, struct field_error
 void validate_clusterrolebinding(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 void validate_pdb_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
 
+/* validate_storage.c: PodTemplate, PersistentVolume, PersistentVolumeClaim, StorageClass,
+ * LimitRange and ResourceQuota (defaults, prepare and validate hooks as above). */
+void defaults_podtemplate(cJSON *obj);
+void validate_podtemplate(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void defaults_pv(cJSON *obj);
+void prepare_pv(cJSON *obj, const cJSON *old);
+void validate_pv(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_pv_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void defaults_pvc(cJSON *obj);
+void prepare_pvc(cJSON *obj, const cJSON *old);
+void validate_pvc(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_pvc_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void defaults_storageclass(cJSON *obj);
+void validate_storageclass(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void defaults_limitrange(cJSON *obj);
+void validate_limitrange(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void defaults_resourcequota(cJSON *obj);
+void prepare_resourcequota(cJSON *obj, const cJSON *old);
+void validate_resourcequota(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+void validate_resourcequota_status(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+
 /* ---- validation helpers (validate_util.c) ------------------------------------------------- */
 
 #define VPATH_MAX 512

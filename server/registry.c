@@ -48,6 +48,11 @@ table_row_fn table_row_namespace, table_row_pod, table_row_node, table_row_servi
 	table_row_rolebinding;
 table_row_fn table_row_replicationcontroller, table_row_hpa;
 
+/* The storage kinds' printers (table_storage.c). */
+extern const struct table_col table_cols_podtemplate[], table_cols_pv[], table_cols_pvc[], table_cols_storageclass[],
+	table_cols_resourcequota[];
+table_row_fn table_row_podtemplate, table_row_pv, table_row_pvc, table_row_storageclass, table_row_resourcequota;
+
 #define NS KIND_NAMESPACED
 static struct kind kinds[] = {
 	{ "", "v1", "Namespace", "namespaces", "namespace", { "ns" }, KIND_STATUS | KIND_FINALIZE | KIND_RETURN_DELETED,
@@ -103,6 +108,18 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(endpointslice) },
 	{ "events.k8s.io", "v1", "Event", "events", "event", { "ev" }, NS, NAME_DNS1123_SUBDOMAIN,
 	  event2_fields, TABLE(event2), .view = &event_view },
+	{ "", "v1", "PodTemplate", "podtemplates", "podtemplate", { NULL }, NS, NAME_DNS1123_SUBDOMAIN, NULL,
+	  TABLE(podtemplate) },
+	{ "", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", { "pv" }, KIND_STATUS,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(pv) },
+	{ "", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", { "pvc" },
+	  NS | KIND_STATUS, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(pvc) },
+	{ "", "v1", "LimitRange", "limitranges", "limitrange", { "limits" }, NS, NAME_DNS1123_SUBDOMAIN, NULL,
+	  .cols = NULL },
+	{ "", "v1", "ResourceQuota", "resourcequotas", "resourcequota", { "quota" }, NS | KIND_STATUS,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(resourcequota) },
+	{ "storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", { "sc" }, 0,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(storageclass) },
 	{ "authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview",
 	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
 	{ "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", { NULL },
@@ -156,6 +173,7 @@ static const struct api_group groups[] = {
 	{ "scheduling.k8s.io", { "v1" } },
 	{ "coordination.k8s.io", { "v1" } },
 	{ "discovery.k8s.io", { "v1" } },
+	{ "storage.k8s.io", { "v1" } },
 	{ "authentication.k8s.io", { "v1", "v1beta1" } },
 	{ "authorization.k8s.io", { "v1", "v1beta1" } },
 	{ "rbac.authorization.k8s.io", { "v1", "v1beta1" } },

@@ -106,6 +106,17 @@ static const struct {
 	{ "authentication.k8s.io", "v1beta1", "TokenReview", &sch_authentication_TokenReview },
 	{ "meta.k8s.io", "v1", "WatchEvent", &sch_meta_WatchEvent },
 	{ "", "v1", "WatchEvent", &sch_meta_WatchEvent },
+	{ "", "v1", "PodTemplate", &sch_core_PodTemplate },
+	{ "", "v1", "PodTemplateList", &sch_core_PodTemplateList },
+	{ "", "v1", "PersistentVolume", &sch_core_PersistentVolume },
+	{ "", "v1", "PersistentVolumeList", &sch_core_PersistentVolumeList },
+	{ "", "v1", "PersistentVolumeClaimList", &sch_core_PersistentVolumeClaimList },
+	{ "", "v1", "LimitRange", &sch_core_LimitRange },
+	{ "", "v1", "LimitRangeList", &sch_core_LimitRangeList },
+	{ "", "v1", "ResourceQuota", &sch_core_ResourceQuota },
+	{ "", "v1", "ResourceQuotaList", &sch_core_ResourceQuotaList },
+	{ "storage.k8s.io", "v1", "StorageClass", &sch_storage_StorageClass },
+	{ "storage.k8s.io", "v1", "StorageClassList", &sch_storage_StorageClassList },
 };
 
 #define SCH_TYPE_ADDR(group, kind) &sch_##group##_##kind,

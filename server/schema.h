@@ -134,6 +134,24 @@ const struct sch_type *sch_kind_type(const char *group, const char *version, con
  * returns its length. Each type appears once; a definition name appears once. */
 size_t sch_types(const struct sch_type *const **out);
 
+/* The storage kinds' types (schema_storage.c), part of SCH_TYPES. */
+#define SCH_TYPES_STORAGE(X) \
+	X(core, PodTemplate) X(core, PodTemplateList) X(core, PersistentVolume) \
+	X(core, PersistentVolumeSpec) X(core, PersistentVolumeSource) \
+	X(core, PersistentVolumeStatus) X(core, VolumeNodeAffinity) X(core, SecretReference) \
+	X(core, LocalVolumeSource) X(core, GlusterfsPersistentVolumeSource) \
+	X(core, RBDPersistentVolumeSource) X(core, ISCSIPersistentVolumeSource) \
+	X(core, CinderPersistentVolumeSource) X(core, CephFSPersistentVolumeSource) \
+	X(core, FlexPersistentVolumeSource) X(core, AzureFilePersistentVolumeSource) \
+	X(core, ScaleIOPersistentVolumeSource) X(core, StorageOSPersistentVolumeSource) \
+	X(core, CSIPersistentVolumeSource) X(core, PersistentVolumeList) \
+	X(core, PersistentVolumeClaimList) X(storage, StorageClass) X(core, TopologySelectorTerm) \
+	X(core, TopologySelectorLabelRequirement) X(storage, StorageClassList) X(core, LimitRange) \
+	X(core, LimitRangeSpec) X(core, LimitRangeItem) X(core, LimitRangeList) \
+	X(core, ResourceQuota) X(core, ResourceQuotaSpec) X(core, ScopeSelector) \
+	X(core, ScopedResourceSelectorRequirement) X(core, ResourceQuotaStatus) \
+	X(core, ResourceQuotaList)
+
 /* Every table type as X(group, Kind), the type being the global sch_<group>_<Kind>. The table
  * files (schema_meta.c, schema_core.c, schema_apps.c, schema_batch.c, schema_misc.c) define them;
  * sch_types() lists them in this order. */
@@ -215,6 +233,7 @@ size_t sch_types(const struct sch_type *const **out);
 	X(batch, JobList) X(batch, CronJobList) \
 	X(policy, PodDisruptionBudget) X(policy, PodDisruptionBudgetSpec) \
 	X(policy, PodDisruptionBudgetStatus) X(policy, PodDisruptionBudgetList) X(policy, Eviction) \
+	SCH_TYPES_STORAGE(X) \
 	X(scheduling, PriorityClass) X(scheduling, PriorityClassList) \
 	X(coordination, Lease) X(coordination, LeaseSpec) X(coordination, LeaseList) \
 	X(discovery, EndpointSlice) X(discovery, Endpoint) X(discovery, EndpointConditions) \

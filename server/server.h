@@ -140,6 +140,10 @@ enum admission_plugin {
 	ADM_SERVICE_ACCOUNT = 1 << 1,
 	ADM_PRIORITY = 1 << 2,
 	ADM_DEFAULT_TOLERATION_SECONDS = 1 << 3,
+	ADM_LIMIT_RANGER = 1 << 4,
+	ADM_RESOURCE_QUOTA = 1 << 5,
+	ADM_DEFAULT_STORAGE_CLASS = 1 << 6,
+	ADM_STORAGE_IN_USE_PROTECTION = 1 << 7,
 };
 
 /* Computes, from --enable-admission-plugins and --disable-admission-plugins (comma-separated

@@ -232,6 +232,18 @@ def test_disabled_admission_plugins(settings_server, tmp_path, version):
     p = kubectl_as(version, s, tmp_path, "--token", "admin-token", "replace", "-f", str(path))
     assert p.returncode == 0, p.stderr
     assert api_get(s, f"/api/v1/namespaces/default/pods/{name}")["metadata"]["labels"]["status"] == "replaced"
+    # StorageObjectInUseProtection and DefaultStorageClass are off too: a claim gets neither the
+    # protection finalizer nor the default class.
+    sc = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "provisioner": "x.example.com",
+          "metadata": {"name": "std-" + name, "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}}
+    pvc = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name},
+           "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
+    for o in (sc, pvc):
+        path.write_text(json.dumps(o))
+        p = kubectl_as(version, s, tmp_path, "--token", "admin-token", "create", "-f", str(path))
+        assert p.returncode == 0, p.stderr
+    got = api_get(s, f"/api/v1/namespaces/default/persistentvolumeclaims/{name}")
+    assert "finalizers" not in got["metadata"] and "storageClassName" not in got["spec"], got
 
 
 def test_bad_settings_refuse_to_start(tmp_path):
@@ -256,3 +268,7 @@ def test_default_admission_plugins_run(server):
     assert pod["spec"]["serviceAccountName"] == "default"
     assert {t["key"] for t in pod["spec"]["tolerations"]} == {"node.kubernetes.io/not-ready",
                                                              "node.kubernetes.io/unreachable"}
+    code, pvc = api(server, "POST", "/api/v1/namespaces/default/persistentvolumeclaims",
+                    {"metadata": {"name": "c"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                          "resources": {"requests": {"storage": "1Gi"}}}})
+    assert code == 201 and pvc["metadata"]["finalizers"] == ["kubernetes.io/pvc-protection"], pvc

@@ -29,7 +29,8 @@ TEST_IMPL(admission_plugins_test_cmd)
 				    "MutatingAdmissionWebhook,ValidatingAdmissionWebhook,StorageObjectInUseProtection",
 				    &off, &err),
 		  0);
-	ASSERT_EQ(off, ADM_SERVICE_ACCOUNT | ADM_DEFAULT_TOLERATION_SECONDS);
+	ASSERT_EQ(off, ADM_SERVICE_ACCOUNT | ADM_DEFAULT_TOLERATION_SECONDS | ADM_DEFAULT_STORAGE_CLASS |
+			       ADM_STORAGE_IN_USE_PROTECTION);
 	ASSERT_EQ(admission_plugins(" Priority , NamespaceLifecycle,", "", &off, &err), 0);
 	ASSERT_EQ(off, 0);
 	ASSERT_EQ(admission_plugins(NULL, "NamespaceLifecycle,Priority", &off, &err), 0);
