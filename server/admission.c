@@ -56,6 +56,8 @@ static int is_priority_class(const struct api_req *req)
 
 int admission_create(struct api_req *req, cJSON *obj)
 {
+	if (!strcmp(req->kind->group, "certificates.k8s.io") && !strcmp(req->kind->kind, "CertificateSigningRequest"))
+		csr_set_requester(obj, &req->user);
 	if (strcmp(req->kind->group, "") || strcmp(req->kind->kind, "Pod"))
 		return 0;
 	cJSON *spec = json_obj_force(obj, "spec");

@@ -41,6 +41,7 @@ enum kind_flags {
 	KIND_VIRTUAL = 1 << 9,         /* create-only, never stored (access reviews): see review.c */
 	KIND_TOKEN = 1 << 10,          /* serviceaccounts: has the token subresource (token.c) */
 	KIND_EVICTION = 1 << 11,       /* pods: has the eviction subresource (eviction.c) */
+	KIND_APPROVAL = 1 << 12,       /* CSRs: has the approval subresource (status.conditions only) */
 };
 
 struct table_col {
@@ -62,7 +63,7 @@ typedef void table_row_fn(const cJSON *obj, cJSON *cells, int64_t now);
  *   validate: adds upstream's validation errors for obj; old is NULL on create, else the stored
  *             object (immutable fields are checked against it). Metadata is checked generically
  *             before this runs.
- *   validate_status: the same for writes to the status subresource. */
+ *   validate_status: the same for writes to the status (and approval) subresource. */
 struct kind_hooks {
 	void (*defaults)(cJSON *obj);
 	void (*prepare)(cJSON *obj, const cJSON *old);
@@ -81,6 +82,7 @@ struct kind_view {
 };
 
 extern const struct kind_view event_view;
+extern const struct kind_view csr_v1beta1_view; /* certificates.k8s.io/v1beta1 CSRs (csr.c) */
 
 /* The hooks of a kind, or NULL for none. */
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind);
@@ -426,6 +428,9 @@ int admission_create(struct api_req *req, cJSON *obj);
 /* The mutating plugins on an update, after the system fields are kept: DefaultTolerationSeconds,
  * and Priority keeping a pod's spec.priority and spec.preemptionPolicy when obj leaves them out. */
 void admission_update(struct api_req *req, cJSON *obj, const cJSON *old);
+/* A new CertificateSigningRequest's spec.username, uid, groups and extra: the requesting user's,
+ * whatever the request said (upstream's PrepareForCreate; csr.c). */
+void csr_set_requester(cJSON *obj, const struct api_user *user);
 /* The validating plugins, on an object about to be written (old: NULL on create). Returns 0, or
  * -1 with req->err set. */
 int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old);

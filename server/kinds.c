@@ -6,6 +6,7 @@
  * A kind without a row (ServiceAccount) has only the generic metadata checks, as upstream.
  */
 #include "internal.h"
+#include "server/csr.h"
 #include "server/kinds.h"
 #include "server/sched.h"
 
@@ -35,6 +36,9 @@ static const struct {
 	{ "coordination.k8s.io", "v1", "Lease", { defaults_lease, prepare_lease, validate_lease, NULL } },
 	{ "discovery.k8s.io", "v1", "EndpointSlice", { defaults_endpointslice, prepare_endpointslice, validate_endpointslice, NULL } },
 	{ "events.k8s.io", "v1", "Event", { defaults_event_v1, NULL, validate_event_v1, NULL } },
+	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", { defaults_csr, prepare_csr, validate_csr, validate_csr } },
+	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest",
+	  { defaults_csr_v1beta1, prepare_csr, validate_csr_v1beta1, validate_csr_v1beta1 } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)

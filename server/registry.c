@@ -44,6 +44,8 @@ table_row_fn table_row_namespace, table_row_pod, table_row_node, table_row_servi
 	table_row_event, table_row_deployment, table_row_replicaset, table_row_daemonset,
 	table_row_statefulset, table_row_controllerrevision, table_row_job, table_row_cronjob,
 	table_row_lease, table_row_endpointslice, table_row_event2, table_row_pdb, table_row_priorityclass;
+extern const struct table_col table_cols_csr[];
+table_row_fn table_row_csr;
 
 #define NS KIND_NAMESPACED
 static struct kind kinds[] = {
@@ -93,6 +95,11 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(endpointslice) },
 	{ "events.k8s.io", "v1", "Event", "events", "event", { "ev" }, NS, NAME_DNS1123_SUBDOMAIN,
 	  event2_fields, TABLE(event2), .view = &event_view },
+	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", "certificatesigningrequests",
+	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, NULL, TABLE(csr) },
+	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest", "certificatesigningrequests",
+	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, NULL, TABLE(csr),
+	  .view = &csr_v1beta1_view },
 	{ "authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview",
 	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
 	{ "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", { NULL },
@@ -114,6 +121,7 @@ static const struct api_group groups[] = {
 	{ "discovery.k8s.io", { "v1" } },
 	{ "authentication.k8s.io", { "v1", "v1beta1" } },
 	{ "authorization.k8s.io", { "v1" } },
+	{ "certificates.k8s.io", { "v1", "v1beta1" } },
 };
 
 static int initialized;

@@ -251,6 +251,8 @@ static int sub_allowed(const struct api_req *req)
 		return (f & KIND_FINALIZE) && req->verb == VERB_UPDATE;
 	if (!strcmp(s, "scale"))
 		return (f & KIND_SCALE) && rw;
+	if (!strcmp(s, "approval"))
+		return (f & KIND_APPROVAL) && rw;
 	return 0;
 }
 

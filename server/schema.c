@@ -76,6 +76,10 @@ static const struct {
 	{ "coordination.k8s.io", "v1", "LeaseList", &sch_coordination_LeaseList },
 	{ "discovery.k8s.io", "v1", "EndpointSliceList", &sch_discovery_EndpointSliceList },
 	{ "events.k8s.io", "v1", "EventList", &sch_events_EventList },
+	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", &sch_certificates_CertificateSigningRequest },
+	{ "certificates.k8s.io", "v1", "CertificateSigningRequestList", &sch_certificates_CertificateSigningRequestList },
+	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest", &sch_certificates_v1beta1_CertificateSigningRequest },
+	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequestList", &sch_certificates_v1beta1_CertificateSigningRequestList },
 	{ "meta.k8s.io", "v1", "WatchEvent", &sch_meta_WatchEvent },
 	{ "", "v1", "WatchEvent", &sch_meta_WatchEvent },
 };

@@ -230,6 +230,10 @@ size_t sch_types(const struct sch_type *const **out);
 	X(authorization, ResourceAttributes) X(authorization, NonResourceAttributes) \
 	X(authorization, FieldSelectorAttributes) X(authorization, LabelSelectorAttributes) \
 	X(authorization, SubjectAccessReviewStatus) \
+	X(certificates, CertificateSigningRequest) X(certificates, CertificateSigningRequestSpec) \
+	X(certificates, CertificateSigningRequestStatus) X(certificates, CertificateSigningRequestCondition) \
+	X(certificates, CertificateSigningRequestList) X(certificates, v1beta1_CertificateSigningRequest) \
+	X(certificates, v1beta1_CertificateSigningRequestList) \
 	X(autoscaling, Scale) X(autoscaling, ScaleSpec) X(autoscaling, ScaleStatus)
 
 #define SCH_DECLARE_TYPE(group, kind) extern const struct sch_type sch_##group##_##kind;
