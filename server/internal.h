@@ -413,6 +413,10 @@ int auth_authenticate(const struct http_request *hreq, struct api_user *user);
  * or -1 when the token is not one of them. */
 int auth_static_token(const struct server_config *cfg, const char *token, struct api_user *user);
 void auth_user_release(struct api_user *user);
+/* Applies the Impersonate-User / Impersonate-Group headers of h (impersonate.c): when present
+ * and allowed, replaces user with the impersonated one. Returns 0, or -1 with e filled (403 when
+ * not allowed, 400 for groups without a user). */
+int impersonate(const struct http_request *h, struct api_user *user, struct api_error *e);
 /* Is user allowed verb on group/resource[/sub] (name) in ns? The one authorization decision. */
 int auth_allowed(const struct api_user *user, const char *verb, const char *group, const char *resource,
 		 const char *sub, const char *ns, const char *name);
