@@ -56,6 +56,8 @@ static size_t subresources(const struct kind *k, struct sub *out)
 		out[n++] = (struct sub){ "finalize", "", "v1", k->kind, update_only, 1 };
 	if (k->flags & KIND_SCALE)
 		out[n++] = (struct sub){ "scale", "autoscaling", "v1", "Scale", status_verbs, 3 };
+	if (k->flags & KIND_APPROVAL)
+		out[n++] = (struct sub){ "approval", k->group, k->version, k->kind, status_verbs, 3 };
 	if (k->flags & KIND_STATUS)
 		out[n++] = (struct sub){ "status", k->group, k->version, k->kind, status_verbs, 3 };
 	return n;
