@@ -14,9 +14,9 @@
 #include "lib/util.h"
 
 static const struct sch_field csr_condition_fields[] = {
-	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "type", 1, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Approved, Denied or Failed (or another type a signer uses)." },
-	{ "status", 6, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "status", 6, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "True, False or Unknown; Approved, Denied and Failed are always True." },
 	{ "reason", 2, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
 	  "A short machine-readable reason for the condition." },
@@ -35,9 +35,9 @@ const struct sch_type sch_certificates_CertificateSigningRequestCondition = {
 };
 
 static const struct sch_field csr_spec_fields[] = {
-	{ "request", 1, SK_BYTES, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "request", 1, SK_BYTES, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "A PEM-encoded PKCS#10 CERTIFICATE REQUEST, base64 in JSON." },
-	{ "signerName", 7, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "signerName", 7, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "The signer asked to sign the request, a qualified name such as kubernetes.io/kube-apiserver-client." },
 	{ "expirationSeconds", 8, SK_INT32, SL_NONE, 0, NULL, NULL, NULL,
 	  "The validity asked for the certificate, at least 600 seconds; the signer may shorten it." },
@@ -63,7 +63,7 @@ static const struct sch_field csr_status_fields[] = {
 	{ "conditions", 1, SK_OBJECT, SL_MAP, SF_SMP_REPLACE, NULL, "type",
 	  &sch_certificates_CertificateSigningRequestCondition,
 	  "Approved, Denied, Failed and other conditions of the request." },
-	{ "certificate", 2, SK_BYTES, SL_NONE, SF_KEEP_ZERO, NULL, NULL, NULL,
+	{ "certificate", 2, SK_BYTES, SL_NONE, 0, NULL, NULL, NULL,
 	  "The issued PEM certificate(s), set by the signer once approved." },
 };
 const struct sch_type sch_certificates_CertificateSigningRequestStatus = {
