@@ -30,6 +30,7 @@ static const char *const event2_fields[] = { "regarding.kind", "regarding.namesp
 					     "reportingController", "type", NULL };
 static const char *const rs_fields[] = { "status.replicas", NULL };
 static const char *const job_fields[] = { "status.successful", NULL };
+static const char *const csr_fields[] = { "spec.signerName", NULL };
 
 #define TABLE(x) .cols = table_cols_##x, .row = table_row_##x
 
@@ -96,9 +97,9 @@ static struct kind kinds[] = {
 	{ "events.k8s.io", "v1", "Event", "events", "event", { "ev" }, NS, NAME_DNS1123_SUBDOMAIN,
 	  event2_fields, TABLE(event2), .view = &event_view },
 	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", "certificatesigningrequests",
-	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, NULL, TABLE(csr) },
+	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, csr_fields, TABLE(csr) },
 	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest", "certificatesigningrequests",
-	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, NULL, TABLE(csr),
+	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, csr_fields, TABLE(csr),
 	  .view = &csr_v1beta1_view },
 	{ "authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview",
 	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },

@@ -130,6 +130,10 @@ def test_v1beta1_view_and_impersonation(server):
     assert code == 200 and upd["spec"]["username"] == "user1", upd
     items = api_get(server, V1BETA1)["items"]
     assert [i["metadata"]["name"] for i in items] == ["foo"]
+    for base in (V1, V1BETA1):
+        sel = api_get(server, base + "?fieldSelector=spec.signerName%3Dkubernetes.io%2Flegacy-unknown")["items"]
+        assert [i["metadata"]["name"] for i in sel] == ["foo"]
+        assert api_get(server, base + "?fieldSelector=spec.signerName%3Dexample.com%2Fx")["items"] == []
 
 
 @pytest.mark.parametrize("change,field,message", [
