@@ -7,7 +7,9 @@
  * against the authenticated user's permissions (verb "impersonate" on core "users" NAME and
  * "groups" NAME for each group, through the one authorization decision, auth_allowed), then
  * served entirely as the impersonated user: its name, the groups asked for, and
- * system:authenticated, as upstream adds. Impersonate-Group without Impersonate-User is refused.
+ * system:authenticated, as upstream adds (a service account, impersonated through the
+ * serviceaccounts resource of its namespace, gets its two service-account groups when no group
+ * is asked for). Impersonate-Group without Impersonate-User is refused.
  * Uid and extra attributes are not impersonated (this server's users carry neither).
  */
 #include "internal.h"
@@ -37,6 +39,27 @@ static void add_group(struct api_user *u, const char *g)
 	u->groups[u->ngroups++] = xstrdup(g);
 }
 
+/* Checks that user may act as the user `as` and adds the groups a service account has when
+ * none were asked for. A service account ("system:serviceaccount:NS:NAME") is impersonated
+ * through the serviceaccounts resource of NS, any other user through users. */
+static int impersonate_user(const struct api_user *user, struct api_user *to, const char *as, struct api_error *e)
+{
+	const char *sa = starts_with(as, "system:serviceaccount:") ? as + strlen("system:serviceaccount:") : NULL;
+	const char *colon = sa ? strchr(sa, ':') : NULL;
+	if (!colon || !*sa || !colon[1])
+		return auth_allowed(user, "impersonate", "", "users", NULL, NULL, as) ? 0 : forbid(e, user, "users", as);
+	char *ns = xstrndup(sa, (size_t)(colon - sa));
+	int ok = auth_allowed(user, "impersonate", "", "serviceaccounts", NULL, ns, colon + 1);
+	if (ok && !to->ngroups) {
+		char *g = xasprintf("system:serviceaccounts:%s", ns);
+		add_group(to, "system:serviceaccounts");
+		add_group(to, g);
+		free(g);
+	}
+	free(ns);
+	return ok ? 0 : forbid(e, user, "serviceaccounts", colon + 1);
+}
+
 int impersonate(const struct http_request *h, struct api_user *user, struct api_error *e)
 {
 	const char *as = http_header(h, "Impersonate-User");
@@ -57,9 +80,9 @@ int impersonate(const struct http_request *h, struct api_user *user, struct api_
 	}
 	if (!as)
 		return 0;
-	if (!auth_allowed(user, "impersonate", "", "users", NULL, NULL, as)) {
+	if (impersonate_user(user, &to, as, e) < 0) {
 		auth_user_release(&to);
-		return forbid(e, user, "users", as);
+		return -1;
 	}
 	if (strcmp(as, "system:anonymous"))
 		add_group(&to, "system:authenticated");

@@ -73,6 +73,22 @@ def test_kubectl_approve_sign_and_use(server, kubectl, tmp_path):
     who = json.loads(p.stdout)
     assert who["status"]["userInfo"]["username"] == "alice"
     assert who["status"]["userInfo"]["groups"] == ["devs", "qa", "system:authenticated"]
+    # alice may not impersonate anyone
+    p = subprocess.run(p.args[:-4] + ["get", "pods", "--as", "bob"], capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0
+    assert 'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope' in p.stderr
+
+
+def test_kubectl_impersonation(server, kubectl):
+    who = json.loads(kubectl("auth", "whoami", "-o", "json", "--as", "system:serviceaccount:default:builder"))
+    assert who["status"]["userInfo"]["username"] == "system:serviceaccount:default:builder"
+    assert who["status"]["userInfo"]["groups"] == ["system:serviceaccounts", "system:serviceaccounts:default",
+                                                   "system:authenticated"]
+    who = json.loads(kubectl("auth", "whoami", "-o", "json", "--as", "carol", "--as-group", "g2", "--as-group", "g1"))
+    assert who["status"]["userInfo"]["username"] == "carol"
+    assert who["status"]["userInfo"]["groups"] == ["g2", "g1", "system:authenticated"]
+    p = kubectl.run("get", "pods", "--as-group", "g1", check=False)
+    assert p.returncode != 0 and "without impersonating a user" in p.stderr
 
 
 def test_kubectl_deny_is_never_signed(server, kubectl, tmp_path):
