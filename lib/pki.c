@@ -170,7 +170,7 @@ static void pki__time(time_t t, char out[16])
 }
 
 /* Sets a random positive 128-bit serial and the validity window (from an hour ago). */
-static int pki__serial_validity(mbedtls_x509write_cert *crt, int days, struct buf *err)
+static int pki__serial_validity(mbedtls_x509write_cert *crt, int days, long long seconds, struct buf *err)
 {
 	unsigned char sn[16];
 	char from[16], to[16];
@@ -184,7 +184,7 @@ static int pki__serial_validity(mbedtls_x509write_cert *crt, int days, struct bu
 	mbedtls_mpi_free(&serial);
 	time_t now = time(NULL);
 	pki__time(now - 3600, from);
-	pki__time(now + (time_t)days * 86400, to);
+	pki__time(now + (seconds > 0 ? (time_t)seconds : (time_t)days * 86400), to);
 	if (!ret)
 		ret = mbedtls_x509write_crt_set_validity(crt, from, to);
 	return ret ? pki__fail(err, "setting serial and validity", ret) : 0;
@@ -360,7 +360,7 @@ static int pki__write_crt(const struct pki__crt_spec *s, struct pki__rng *rng, c
 		pki__copy_names(&crt.issuer, &s->issuer->subject);
 	else
 		pki__subject_names(&crt.issuer, subj->cn, subj->orgs, subj->norgs);
-	if ((ret = pki__serial_validity(&crt, subj->days > 0 ? subj->days : 365, err)) < 0)
+	if ((ret = pki__serial_validity(&crt, subj->days > 0 ? subj->days : 365, subj->seconds, err)) < 0)
 		goto out;
 	if ((ret = pki__extensions(&crt, s, err)) < 0)
 		goto out;
@@ -624,6 +624,17 @@ int pki_cert_subject(const char *cert_pem, char **cn, char ***orgs, size_t *norg
 	if (!ret)
 		pki__names(&crt.subject, cn, orgs, norgs);
 	mbedtls_x509_crt_free(&crt);
+	return ret;
+}
+
+int pki_csr_subject(const char *csr_pem, char **cn, char ***orgs, size_t *norgs, struct buf *err)
+{
+	mbedtls_x509_csr csr;
+	mbedtls_x509_csr_init(&csr);
+	int ret = pki__load_csr(csr_pem, &csr, err);
+	if (!ret)
+		pki__names(&csr.subject, cn, orgs, norgs);
+	mbedtls_x509_csr_free(&csr);
 	return ret;
 }
 

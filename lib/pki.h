@@ -25,6 +25,8 @@ struct pki_subject {
 	int server;                   /* EKU serverAuth */
 	int client;                   /* EKU clientAuth */
 	int days;                     /* validity from one hour ago (365 if 0) */
+	long long seconds;            /* if > 0: validity of this many seconds from now (instead of
+				       * days), still from one hour ago */
 };
 
 /* Creates a self-signed CA (CN = cn, 10 years). Returns 0 and newly allocated PEM strings
@@ -44,6 +46,10 @@ int pki_issue(const char *ca_cert_pem, const char *ca_key_pem, const struct pki_
  * self-signature is checked (the requester holds the key). */
 int pki_sign_csr(const char *ca_cert_pem, const char *ca_key_pem, const char *csr_pem,
 		 const struct pki_subject *subj, char **cert_pem, struct buf *err);
+
+/* Parses a PEM CSR, checks its self-signature, and reads its subject CN ("" if none) and
+ * organizations as pki_cert_subject does. Returns 0 or a negative error with a message in err. */
+int pki_csr_subject(const char *csr_pem, char **cn, char ***orgs, size_t *norgs, struct buf *err);
 
 /* Creates a key pair and a CSR for cn; returns PEM strings. */
 int pki_csr_create(const char *cn, char **csr_pem, char **key_pem, struct buf *err);

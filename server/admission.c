@@ -171,6 +171,8 @@ int admission_create(struct api_req *req, cJSON *obj)
 {
 	if (admission_limits_create(req, obj) < 0)
 		return -1;
+	if (!strcmp(req->kind->group, "certificates.k8s.io") && !strcmp(req->kind->kind, "CertificateSigningRequest"))
+		csr_set_requester(obj, &req->user);
 	if (strcmp(req->kind->group, "") || strcmp(req->kind->kind, "Pod"))
 		return 0;
 	cJSON *spec = json_obj_force(obj, "spec");

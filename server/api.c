@@ -676,7 +676,7 @@ static int validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 	struct field_errors errs = FIELD_ERRORS_INIT;
 	const cJSON *meta = json_obj(obj, "metadata");
 	const struct kind_hooks *h = req->kind->hooks;
-	int status = req->sub && !strcmp(req->sub, "status");
+	int status = req->sub && (!strcmp(req->sub, "status") || !strcmp(req->sub, "approval"));
 	validate_object_meta(meta, old ? json_obj(old, "metadata") : NULL, req->kind->flags & KIND_NAMESPACED,
 			     req->kind->name_rule, &errs);
 	if (old && json_strv(old, "metadata", "deletionTimestamp", NULL))
@@ -780,6 +780,20 @@ void api_create(struct api_req *req)
 
 /* ---- update and patch -------------------------------------------------------------------- */
 
+/* A write to /approval changes status.conditions alone: the rest of status is old's. Takes the
+ * request's status (may be NULL) and returns the status to store (may be NULL). */
+static cJSON *approval_status(cJSON *keep, const cJSON *old)
+{
+	cJSON *conds = cJSON_DetachItemFromObjectCaseSensitive(keep, "conditions");
+	cJSON_Delete(keep);
+	const cJSON *ost = cJSON_GetObjectItemCaseSensitive(old, "status");
+	cJSON *st = cJSON_IsObject(ost) ? cJSON_Duplicate(ost, 1) : cJSON_CreateObject();
+	json_del(st, "conditions");
+	if (conds)
+		cJSON_AddItemToObject(st, "conditions", conds);
+	return st;
+}
+
 /* Writes to /status change status, labels and annotations (upstream's built-in status
  * strategies reset spec, not object metadata: the deployment controller records its revision
  * annotation through /status), and writes to a namespace's /finalize change spec.finalizers
@@ -787,7 +801,8 @@ void api_create(struct api_req *req)
 static void keep_all_but_sub(struct api_req *req, cJSON *obj, const cJSON *old)
 {
 	static const char *const status_meta[] = { "labels", "annotations" };
-	int status = !strcmp(req->sub, "status");
+	int approval = !strcmp(req->sub, "approval");
+	int status = approval || !strcmp(req->sub, "status");
 	cJSON *keep = status ? cJSON_DetachItemFromObjectCaseSensitive(obj, "status")
 			     : cJSON_DetachItemFromObjectCaseSensitive(json_obj(obj, "spec"), "finalizers");
 	cJSON *meta_keep[ARRAY_SIZE(status_meta)] = { NULL };
@@ -811,6 +826,8 @@ static void keep_all_but_sub(struct api_req *req, cJSON *obj, const cJSON *old)
 		if (meta_keep[i])
 			cJSON_AddItemToObject(meta, status_meta[i], meta_keep[i]);
 	}
+	if (approval)
+		keep = approval_status(keep, old);
 	if (status && keep)
 		cJSON_AddItemToObject(obj, "status", keep);
 	else if (!status)
@@ -832,7 +849,7 @@ static void keep_system_fields(struct api_req *req, cJSON *obj, const cJSON *old
 			json_del(meta, fixed[i]);
 	}
 	json_del(meta, "selfLink");
-	if (req->sub && (!strcmp(req->sub, "status") || !strcmp(req->sub, "finalize")))
+	if (req->sub && (!strcmp(req->sub, "status") || !strcmp(req->sub, "finalize") || !strcmp(req->sub, "approval")))
 		keep_all_but_sub(req, obj, old);
 	else if (req->kind->flags & KIND_STATUS) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(old, "status");

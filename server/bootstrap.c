@@ -316,11 +316,15 @@ static int exists(struct server *srv, const char *group, const char *resource, c
 }
 
 /* The `kubernetes` Service (first service IP, port 443) and its Endpoints and EndpointSlice
- * pointing at this API server, as upstream's apiserver reconciler keeps them. */
+ * pointing at this API server, as upstream's apiserver reconciler keeps them. Nothing once the
+ * server is stopping (a namespace write answered during the stop comes here after the HTTP
+ * server is gone). */
 static void kubernetes_service(struct server *srv)
 {
 	char ip[64], addr[64];
 	const struct server_config *cfg = srv->cfg;
+	if (srv->stopping || !srv->http)
+		return;
 	int port = http_server_port(srv->http);
 	if (!exists(srv, "", "services", "kubernetes") && svc_alloc_first_ip(srv->svc_alloc, ip, sizeof(ip)) == 0) {
 		char *svc = xasprintf("{\"metadata\":{\"name\":\"kubernetes\",\"labels\":{\"component\":\"apiserver\","

@@ -48,6 +48,8 @@ size_t kind_subresources(const struct kind *k, struct kind_sub *out)
 		out[n++] = (struct kind_sub){ "finalize", "", "v1", k->kind, update_only, 1 };
 	if (k->flags & KIND_SCALE)
 		out[n++] = (struct kind_sub){ "scale", "autoscaling", "v1", "Scale", status_verbs, 3 };
+	if (k->flags & KIND_APPROVAL)
+		out[n++] = (struct kind_sub){ "approval", k->group, k->version, k->kind, status_verbs, 3 };
 	if (k->flags & KIND_STATUS)
 		out[n++] = (struct kind_sub){ "status", k->group, k->version, k->kind, status_verbs, 3 };
 	return n;

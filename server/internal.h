@@ -41,6 +41,7 @@ enum kind_flags {
 	KIND_VIRTUAL = 1 << 9,         /* create-only, never stored (access reviews): see review.c */
 	KIND_TOKEN = 1 << 10,          /* serviceaccounts: has the token subresource (token.c) */
 	KIND_EVICTION = 1 << 11,       /* pods: has the eviction subresource (eviction.c) */
+	KIND_APPROVAL = 1 << 12,       /* CSRs: has the approval subresource (status.conditions only) */
 };
 
 struct table_col {
@@ -62,7 +63,7 @@ typedef void table_row_fn(const cJSON *obj, cJSON *cells, int64_t now);
  *   validate: adds upstream's validation errors for obj; old is NULL on create, else the stored
  *             object (immutable fields are checked against it). Metadata is checked generically
  *             before this runs.
- *   validate_status: the same for writes to the status subresource. */
+ *   validate_status: the same for writes to the status (and approval) subresource. */
 struct kind_hooks {
 	void (*defaults)(cJSON *obj);
 	void (*prepare)(cJSON *obj, const cJSON *old);
@@ -85,6 +86,7 @@ extern const struct kind_view hpa_v1_view; /* autoscaling/v1 HorizontalPodAutosc
 /* rbac.authorization.k8s.io/v1beta1 kinds over the v1 objects (rbac.c). */
 extern const struct kind_view rbac_role_view, rbac_clusterrole_view, rbac_rolebinding_view,
 	rbac_clusterrolebinding_view;
+extern const struct kind_view csr_v1beta1_view; /* certificates.k8s.io/v1beta1 CSRs (csr.c) */
 
 /* The hooks of a kind, or NULL for none. */
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind);
@@ -449,6 +451,10 @@ int auth_authenticate(const struct http_request *hreq, struct api_user *user);
  * or -1 when the token is not one of them. */
 int auth_static_token(const struct server_config *cfg, const char *token, struct api_user *user);
 void auth_user_release(struct api_user *user);
+/* Applies the Impersonate-User / Impersonate-Group headers of h (impersonate.c): when present
+ * and allowed, replaces user with the impersonated one. Returns 0, or -1 with e filled (403 when
+ * not allowed, 400 for groups without a user). */
+int impersonate(struct server *srv, const struct http_request *h, struct api_user *user, struct api_error *e);
 /* What a request asks to do, as an authorizer sees it: verb on group/resource[/sub] (name) in ns
  * (NULL or "": cluster-wide), or, when path is set, verb on that non-resource URL. */
 struct rbac_attrs {
@@ -492,6 +498,9 @@ int admission_create(struct api_req *req, cJSON *obj);
 /* The mutating plugins on an update, after the system fields are kept: DefaultTolerationSeconds,
  * and Priority keeping a pod's spec.priority and spec.preemptionPolicy when obj leaves them out. */
 void admission_update(struct api_req *req, cJSON *obj, const cJSON *old);
+/* A new CertificateSigningRequest's spec.username, uid, groups and extra: the requesting user's,
+ * whatever the request said (upstream's PrepareForCreate; csr.c). */
+void csr_set_requester(cJSON *obj, const struct api_user *user);
 /* The validating plugins, on an object about to be written (old: NULL on create). Returns 0, or
  * -1 with req->err set. */
 int admission_validate(struct api_req *req, const cJSON *obj, const cJSON *old);

@@ -6,6 +6,7 @@
  * A kind without a row (ServiceAccount) has only the generic metadata checks, as upstream.
  */
 #include "internal.h"
+#include "server/csr.h"
 #include "server/kinds.h"
 #include "server/sched.h"
 
@@ -52,6 +53,9 @@ static const struct {
 	{ "", "v1", "LimitRange", { defaults_limitrange, NULL, validate_limitrange, NULL } },
 	{ "", "v1", "ResourceQuota", { defaults_resourcequota, prepare_resourcequota, validate_resourcequota, validate_resourcequota_status } },
 	{ "storage.k8s.io", "v1", "StorageClass", { defaults_storageclass, NULL, validate_storageclass, NULL } },
+	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", { defaults_csr, prepare_csr, validate_csr, validate_csr } },
+	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest",
+	  { defaults_csr_v1beta1, prepare_csr, validate_csr_v1beta1, validate_csr_v1beta1 } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)

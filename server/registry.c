@@ -30,6 +30,7 @@ static const char *const event2_fields[] = { "regarding.kind", "regarding.namesp
 					     "reportingController", "type", NULL };
 static const char *const rs_fields[] = { "status.replicas", NULL };
 static const char *const job_fields[] = { "status.successful", NULL };
+static const char *const csr_fields[] = { "spec.signerName", NULL };
 
 #define TABLE(x) .cols = table_cols_##x, .row = table_row_##x
 
@@ -52,6 +53,8 @@ table_row_fn table_row_replicationcontroller, table_row_hpa;
 extern const struct table_col table_cols_podtemplate[], table_cols_pv[], table_cols_pvc[], table_cols_storageclass[],
 	table_cols_resourcequota[];
 table_row_fn table_row_podtemplate, table_row_pv, table_row_pvc, table_row_storageclass, table_row_resourcequota;
+extern const struct table_col table_cols_csr[];
+table_row_fn table_row_csr;
 
 #define NS KIND_NAMESPACED
 static struct kind kinds[] = {
@@ -120,6 +123,11 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(resourcequota) },
 	{ "storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", { "sc" }, 0,
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(storageclass) },
+	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", "certificatesigningrequests",
+	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, csr_fields, TABLE(csr) },
+	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest", "certificatesigningrequests",
+	  "certificatesigningrequest", { "csr" }, KIND_STATUS | KIND_APPROVAL, NAME_PATH_SEGMENT, csr_fields, TABLE(csr),
+	  .view = &csr_v1beta1_view },
 	{ "authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview",
 	  { NULL }, KIND_VIRTUAL, NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
 	{ "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", { NULL },
@@ -177,6 +185,7 @@ static const struct api_group groups[] = {
 	{ "authentication.k8s.io", { "v1", "v1beta1" } },
 	{ "authorization.k8s.io", { "v1", "v1beta1" } },
 	{ "rbac.authorization.k8s.io", { "v1", "v1beta1" } },
+	{ "certificates.k8s.io", { "v1", "v1beta1" } },
 };
 
 static int initialized;

@@ -251,6 +251,8 @@ static int sub_allowed(const struct api_req *req)
 		return (f & KIND_FINALIZE) && req->verb == VERB_UPDATE;
 	if (!strcmp(s, "scale"))
 		return (f & KIND_SCALE) && rw;
+	if (!strcmp(s, "approval"))
+		return (f & KIND_APPROVAL) && rw;
 	return 0;
 }
 
@@ -296,7 +298,10 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 	req->raw_len = h->body_len;
 	req->content_type = http_header(h, "Content-Type");
 	req->user = *user;
-	int n = split_path(h->path, parts);
+	int n = 0;
+	if (impersonate(srv, h, &req->user, &req->err) < 0)
+		goto fail;
+	n = split_path(h->path, parts);
 	if (n < 0 || parse_resource_path(req, parts, n, &legacy_watch) < 0) {
 		api_error_set(&req->err, 404, "NotFound", "the server could not find the requested resource");
 		goto fail;

@@ -276,7 +276,11 @@ size_t sch_types(const struct sch_type *const **out);
 	X(authorization, v1beta1_SubjectAccessReview) X(authorization, ResourceRule) \
 	X(authorization, NonResourceRule) X(authorization, SelfSubjectRulesReviewSpec) \
 	X(authorization, SubjectRulesReviewStatus) X(authorization, SelfSubjectRulesReview) \
-	X(authentication, TokenReviewSpec) X(authentication, TokenReviewStatus) X(authentication, TokenReview)
+	X(authentication, TokenReviewSpec) X(authentication, TokenReviewStatus) X(authentication, TokenReview) \
+	X(certificates, CertificateSigningRequest) X(certificates, CertificateSigningRequestSpec) \
+	X(certificates, CertificateSigningRequestStatus) X(certificates, CertificateSigningRequestCondition) \
+	X(certificates, CertificateSigningRequestList) X(certificates, v1beta1_CertificateSigningRequest) \
+	X(certificates, v1beta1_CertificateSigningRequestList)
 
 #define SCH_DECLARE_TYPE(group, kind) extern const struct sch_type sch_##group##_##kind;
 SCH_TYPES(SCH_DECLARE_TYPE)
