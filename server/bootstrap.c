@@ -369,6 +369,7 @@ static void ns_created(const struct store_result *res, void *data)
 		log_error("cannot create namespace %s: %s", name, res->err ? res->err : "store error");
 	if (!strcmp(name, "default") && (res->status == 0 || res->status == -KUBE_EEXISTS))
 		kubernetes_service(c->srv);
+	c->srv->bootstrap_pending--;
 	cJSON_Delete(c->obj);
 	free(c);
 }
@@ -422,6 +423,7 @@ void bootstrap_objects(struct server *srv)
 		json_set(json_obj_force(obj, "spec"), "finalizers",
 			 cJSON_CreateStringArray((const char *[]){ "kubernetes" }, 1));
 		json_set_str(json_obj_force(obj, "status"), "phase", "Active");
+		srv->bootstrap_pending++;
 		store_txn(srv->store, STORE_CREATE, key.data, 0, obj_encode, obj, ns_created, c);
 		buf_release(&key);
 	}

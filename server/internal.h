@@ -256,6 +256,8 @@ struct server {
 	struct svc_alloc *svc_alloc;
 	struct pki_key *sa_key;  /* signs and checks service-account tokens */
 	int stopping;
+	int bootstrap_pending; /* start-up writes not yet answered (namespaces, RBAC policy): /readyz
+				* fails until they are, as upstream's post-start hooks */
 	int exit_code;
 	char *join_secret;       /* the join token's secret (bootstrap.c), for join.c */
 	char *kubelet_client_cert_pem; /* the identity kubelets accept (bootstrap.c), for podlog.c */

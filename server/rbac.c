@@ -600,7 +600,8 @@ static cJSON *policy_binding_object(const struct policy_binding *p)
 
 static void reconciled(int code, const char *body, size_t len, void *data)
 {
-	UNUSED(data);
+	struct server *srv = data;
+	srv->bootstrap_pending--;
 	if (code >= 300 && code != 409)
 		log_warn("rbac bootstrap policy: write failed (%d): %.*s", code, (int)len, body);
 }
@@ -644,10 +645,12 @@ static void reconcile(struct server *srv, const struct kind *k, cJSON *want, con
 	char *body = NULL;
 	if (!kv) {
 		body = json_print_str(want);
-		client_call(srv, VERB_CREATE, k, NULL, NULL, NULL, "application/json", body, NULL, reconciled, NULL);
+		srv->bootstrap_pending++;
+		client_call(srv, VERB_CREATE, k, NULL, NULL, NULL, "application/json", body, NULL, reconciled, srv);
 	} else if (have && !(au && !strcmp(au, "false")) && field && add_missing(have, want, field)) {
 		body = json_print_str(have);
-		client_call(srv, VERB_UPDATE, k, NULL, name, NULL, "application/json", body, NULL, reconciled, NULL);
+		srv->bootstrap_pending++;
+		client_call(srv, VERB_UPDATE, k, NULL, name, NULL, "application/json", body, NULL, reconciled, srv);
 	}
 	free(body);
 	cJSON_Delete(have);

@@ -28,7 +28,9 @@ static void respond_status(struct http_request *h, int code, const char *reason,
 	buf_release(&body);
 }
 
-/* /healthz, /livez, /readyz and their sub-checks. */
+/* /healthz, /livez, /readyz and their sub-checks. /readyz fails while stopping and until the
+ * start-up objects (namespaces, RBAC bootstrap policy) are written, as upstream's post-start
+ * hooks hold it. */
 static int serve_health(struct server *srv, struct http_request *h)
 {
 	static const char *const roots[] = { "/healthz", "/livez", "/readyz" };
@@ -38,6 +40,11 @@ static int serve_health(struct server *srv, struct http_request *h)
 			continue;
 		if (srv->stopping && i == 2) {
 			respond_text(h, 500, "[-]shutdown failed: reason withheld\nreadyz check failed\n");
+			return 1;
+		}
+		if (srv->bootstrap_pending > 0 && i == 2) {
+			respond_text(h, 500, "[+]ping ok\n[+]log ok\n[+]etcd ok\n"
+					     "[-]poststarthook/bootstrap-objects failed: reason withheld\nreadyz check failed\n");
 			return 1;
 		}
 		struct buf verbose = BUF_INIT;
