@@ -141,7 +141,7 @@ const struct sch_type sch_networking_HTTPIngressRuleValue = {
 static const struct sch_field nw_httpingresspath_fields[] = {
 	{ "path", 1, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
 	  "The path matched against the request's path." },
-	{ "pathType", 3, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "pathType", 3, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "How path matches: Exact, Prefix or ImplementationSpecific." },
 	{ "backend", 2, SK_OBJECT, SL_NONE, SF_REQUIRED, NULL, NULL, &sch_networking_IngressBackend,
 	  "Where matching requests go." },
@@ -255,9 +255,9 @@ const struct sch_type sch_networking_IngressClassSpec = {
 static const struct sch_field nw_ingressclassparametersreference_fields[] = {
 	{ "apiGroup", 1, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
 	  "Its API group (core when empty)." },
-	{ "kind", 2, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "kind", 2, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Its kind." },
-	{ "name", 3, SK_STRING, SL_NONE, SF_REQUIRED, NULL, NULL, NULL,
+	{ "name", 3, SK_STRING, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
 	  "Its name." },
 	{ "scope", 4, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
 	  "Cluster or Namespace." },

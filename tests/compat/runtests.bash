@@ -59,11 +59,12 @@ COMPAT_SKIPPED=0
 
 # compat_needs_convert LOG: did the function stop at `kubectl convert` and nothing else? True
 # only when the two lines before the log's first call tree (printed where errexit stopped the
-# function) are kubectl's own answer to an unknown command "convert": kubectl v1.20.0 has no
-# convert command (it became the kubectl-convert plugin), which the issue allows to skip.
+# function), without the colour codes of the assertion printed before them, are kubectl's own
+# answer to an unknown command "convert": kubectl v1.20.0 has no convert command (it became the
+# kubectl-convert plugin), which the issue allows to skip.
 compat_needs_convert() {
 	awk '/^!!! .*Call tree:$/ { found = 1; exit }
-	     { prev2 = prev1; prev1 = $0 }
+	     { gsub(/\033\(B|\033\[[0-9;]*m/, ""); prev2 = prev1; prev1 = $0 }
 	     END { exit !(found && prev2 == "Error: unknown command \"convert\" for \"kubectl\"" &&
 	                  prev1 == "Run '"'"'kubectl --help'"'"' for usage.") }' "$1"
 }
