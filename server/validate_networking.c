@@ -351,6 +351,16 @@ void validate_networkpolicy(const cJSON *obj, const cJSON *old, struct field_err
 			validate_not_supported(errs, validate_path(path, "spec.policyTypes[%d]", i), t, types);
 		i++;
 	}
-	if (cJSON_GetArraySize(types_v) > 2)
-		field_errors_add(errs, FE_INVALID, "spec.policyTypes", types_v, "may not specify more than two policyTypes");
+	if (cJSON_GetArraySize(types_v) > 2) {
+		struct buf b = BUF_INIT;
+		buf_adds(&b, "[]networking.PolicyType{");
+		cJSON_ArrayForEach(t, types_v) {
+			if (t != types_v->child)
+				buf_adds(&b, ", ");
+			field_quote(&b, cJSON_IsString(t) ? t->valuestring : "");
+		}
+		buf_adds(&b, "}");
+		field_errors_add_raw(errs, FE_INVALID, "spec.policyTypes", b.data, "may not specify more than two policyTypes");
+		buf_release(&b);
+	}
 }
