@@ -65,6 +65,12 @@ void defaults_ingress_v1beta1(cJSON *obj)
 				json_set_str(path, "pathType", "ImplementationSpecific");
 }
 
+void prepare_ingress(cJSON *obj, const cJSON *old)
+{
+	if (!old)
+		json_set(obj, "status", cJSON_CreateObject());
+}
+
 /* ---- the v1beta1 views -------------------------------------------------------------------- */
 
 /* A v1beta1 backend {serviceName, servicePort, resource} -> v1 {service: {name, port}, resource}. */

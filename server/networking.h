@@ -19,6 +19,9 @@ struct api_req;
 void defaults_networkpolicy(cJSON *obj);
 void defaults_ingressclass(cJSON *obj);
 void defaults_ingress_v1beta1(cJSON *obj);
+/* upstream's PrepareForCreate: a new Ingress starts with an empty status (updates of the main
+ * resource keep the stored status generically). */
+void prepare_ingress(cJSON *obj, const cJSON *old);
 
 /* Validation (validate_networking.c), upstream's ValidateIngressCreate/Update,
  * ValidateIngressStatusUpdate, ValidateIngressClass(Update) and ValidateNetworkPolicy(Update),

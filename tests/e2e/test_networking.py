@@ -134,3 +134,18 @@ def test_python_client(client):
     ing = net.read_namespaced_ingress("py", "default")
     assert ing.spec.default_backend.service.port.number == 8080
     assert [i.metadata.name for i in net.list_namespaced_ingress("default").items] == ["py"]
+
+
+def test_ingress_status(kubectl, server):
+    ing = json.loads(json.dumps(INGRESS))
+    ing["metadata"]["name"] = "lb"
+    ing["status"] = {"loadBalancer": {"ingress": [{"ip": "192.0.2.1"}]}}
+    code, body = api(server, "POST", "/apis/networking.k8s.io/v1/namespaces/default/ingresses", ing)
+    assert code == 201 and body.get("status") == {}, body
+    body["status"] = {"loadBalancer": {"ingress": [{"ip": "192.0.2.10"}, {"hostname": "lb.example.com"}]}}
+    code, body = api(server, "PUT", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/lb/status", body)
+    assert code == 200, body
+    assert kubectl("get", "ingress", "lb", "--no-headers").split()[3] == "192.0.2.10,lb..."
+    body["status"] = {"loadBalancer": {"ingress": [{"ip": "not-an-ip"}]}}
+    code, body = api(server, "PUT", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/lb/status", body)
+    assert code == 422 and "status.loadBalancer.ingress[0].ip" in body["message"], body
