@@ -13,12 +13,6 @@
 
 #include <string.h>
 
-/* Adds one Invalid error per message of fn(s) at field, showing s. */
-static void each_msg(struct field_errors *errs, const char *field, const char *s, validate_name_fn *fn)
-{
-	validate_each(errs, field, s, fn);
-}
-
 /* IsWildcardDNS1123Subdomain: "*." followed by a DNS-1123 subdomain. */
 static int wildcard_subdomain(const char *s, struct buf *why)
 {
@@ -36,7 +30,7 @@ static int wildcard_subdomain(const char *s, struct buf *why)
 
 static void validate_host(struct field_errors *errs, const char *path, const char *host)
 {
-	each_msg(errs, path, host, strchr(host, '*') ? wildcard_subdomain : validate_dns1123_subdomain);
+	validate_each(errs, path, host, strchr(host, '*') ? wildcard_subdomain : validate_dns1123_subdomain);
 }
 
 static void validate_tls(const cJSON *tls, struct field_errors *errs)
@@ -66,11 +60,11 @@ static void validate_service_backend(const cJSON *svc, const char *at, struct fi
 	if (!name || !*name)
 		field_errors_add(errs, FE_REQUIRED, validate_path(path, "%s.service.name", at), NULL, NULL);
 	else
-		each_msg(errs, validate_path(path, "%s.service.name", at), name, validate_dns1035_label);
+		validate_each(errs, validate_path(path, "%s.service.name", at), name, validate_dns1035_label);
 	if (pname && *pname && num)
 		field_errors_add_str(errs, FE_INVALID, at, "", "cannot set both port name & port number");
 	else if (pname && *pname)
-		each_msg(errs, validate_path(path, "%s.service.port.name", at), pname, validate_port_name);
+		validate_each(errs, validate_path(path, "%s.service.port.name", at), pname, validate_port_name);
 	else if (num)
 		validate_port_num(errs, validate_path(path, "%s.service.port.number", at), json_getv(port, "number", NULL));
 	else
@@ -161,7 +155,7 @@ void validate_ingress(const cJSON *obj, const cJSON *old, struct field_errors *e
 		validate_backend(dflt, "spec.defaultBackend", errs);
 	validate_rules(rules, errs);
 	if (cls)
-		each_msg(errs, "spec.ingressClassName", cls, validate_dns1123_subdomain);
+		validate_each(errs, "spec.ingressClassName", cls, validate_dns1123_subdomain);
 	if (cJSON_GetArraySize(rules) == 0 && !dflt)
 		field_errors_add_raw(errs, FE_INVALID, "spec", "[]networking.IngressRule(nil)",
 				     "either `defaultBackend` or `rules` must be specified");
@@ -180,7 +174,7 @@ void validate_ingress_status(const cJSON *obj, const cJSON *old, struct field_er
 			validate_ip(errs, validate_path(path, "status.loadBalancer.ingress[%d].ip", i), a);
 		if (h && *h) {
 			validate_path(path, "status.loadBalancer.ingress[%d].hostname", i);
-			each_msg(errs, path, h, validate_dns1123_subdomain);
+			validate_each(errs, path, h, validate_dns1123_subdomain);
 			if (validate_parse_ip(h, ip))
 				field_errors_add_str(errs, FE_INVALID, path, h, "must be a DNS name, not an IP address");
 		}
@@ -204,15 +198,15 @@ static void validate_class_params(const cJSON *p, struct field_errors *errs)
 	const char *group = json_str(p, "apiGroup"), *kind = json_str(p, "kind"), *name = json_str(p, "name");
 	const char *scope = json_str(p, "scope"), *ns = json_str(p, "namespace");
 	if (group && *group)
-		each_msg(errs, "spec.parameters.apiGroup", group, validate_dns1123_subdomain);
+		validate_each(errs, "spec.parameters.apiGroup", group, validate_dns1123_subdomain);
 	if (!kind || !*kind)
 		field_errors_add(errs, FE_REQUIRED, "spec.parameters.kind", NULL, NULL);
 	else
-		each_msg(errs, "spec.parameters.kind", kind, validate_path_segment);
+		validate_each(errs, "spec.parameters.kind", kind, validate_path_segment);
 	if (!name || !*name)
 		field_errors_add(errs, FE_REQUIRED, "spec.parameters.name", NULL, NULL);
 	else
-		each_msg(errs, "spec.parameters.name", name, validate_path_segment);
+		validate_each(errs, "spec.parameters.name", name, validate_path_segment);
 	if (!scope) {
 		field_errors_add(errs, FE_REQUIRED, "spec.parameters.scope", NULL, NULL);
 	} else if (!strcmp(scope, "Namespace")) {
@@ -220,7 +214,7 @@ static void validate_class_params(const cJSON *p, struct field_errors *errs)
 			field_errors_add(errs, FE_REQUIRED, "spec.parameters.namespace",
 					 NULL, "`parameters.scope` is set to 'Namespace'");
 		else
-			each_msg(errs, "spec.parameters.namespace", ns, validate_dns1123_label);
+			validate_each(errs, "spec.parameters.namespace", ns, validate_dns1123_label);
 	} else if (!strcmp(scope, "Cluster")) {
 		if (ns)
 			field_errors_add(errs, FE_FORBIDDEN, "spec.parameters.namespace", NULL,
@@ -247,7 +241,7 @@ void validate_ingressclass(const cJSON *obj, const cJSON *old, struct field_erro
 		size_t n = (size_t)(slash - ctl) < sizeof(host) ? (size_t)(slash - ctl) : sizeof(host) - 1;
 		memcpy(host, ctl, n);
 		host[n] = 0;
-		each_msg(errs, "spec.controller", host, validate_dns1123_subdomain);
+		validate_each(errs, "spec.controller", host, validate_dns1123_subdomain);
 	}
 	if (json_obj(spec, "parameters"))
 		validate_class_params(json_obj(spec, "parameters"), errs);
@@ -277,7 +271,7 @@ static void validate_np_port(const cJSON *p, const char *at, struct field_errors
 	} else if (cJSON_IsString(port)) {
 		if (end && !cJSON_IsNull(end))
 			field_errors_add(errs, FE_INVALID, epath, end, "may not be specified when `port` is non-numeric");
-		each_msg(errs, validate_path(path, "%s.port", at), port->valuestring, validate_port_name);
+		validate_each(errs, validate_path(path, "%s.port", at), port->valuestring, validate_port_name);
 	} else if (end && !cJSON_IsNull(end)) {
 		field_errors_add(errs, FE_INVALID, epath, end, "may not be specified when `port` is not specified");
 	}
