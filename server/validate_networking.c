@@ -8,6 +8,7 @@
  * errors name the v1 fields, as upstream's do (it validates the internal, v1-shaped type).
  */
 #include "internal.h"
+#include "lib/cidr.h"
 #include "server/kinds.h"
 #include "server/networking.h"
 
@@ -287,11 +288,18 @@ static void validate_ipblock(const cJSON *b, const char *at, struct field_errors
 		field_errors_add(errs, FE_REQUIRED, validate_path(path, "%s.cidr", at), NULL, NULL);
 		return;
 	}
+	struct cidr net, ex;
+	int have_net = cidr_parse(cidr, &net) == 0;
 	validate_cidr(errs, validate_path(path, "%s.cidr", at), cidr);
 	cJSON_ArrayForEach(e, json_getv(b, "except", NULL)) {
-		if (cJSON_IsString(e))
-			validate_cidr(errs, validate_path(path, "%s.except[%d]", at, i), e->valuestring);
-		i++;
+		validate_path(path, "%s.except[%d]", at, i++);
+		if (!cJSON_IsString(e))
+			continue;
+		validate_cidr(errs, path, e->valuestring);
+		/* (a network that is not in canonical form is only checked by validate_cidr) */
+		if (have_net && cidr_parse(e->valuestring, &ex) == 0 &&
+		    (ex.family != net.family || ex.prefix <= net.prefix || !cidr_overlap(&net, &ex)))
+			field_errors_add_str(errs, FE_INVALID, path, e->valuestring, "must be a strict subset of `cidr`");
 	}
 }
 

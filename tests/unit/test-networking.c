@@ -145,6 +145,12 @@ TEST_IMPL(networking_validate_class_and_policy)
 	      "spec.ingress[0].from[0]: Forbidden: may not specify both ipBlock and another peer, "
 	      "spec.egress[0].to[0].ipBlock.cidr: Required value, spec.policyTypes: Invalid value: "
 	      "[]networking.PolicyType{\"Ingress\", \"Egress\", \"Ingress\"}: may not specify more than two policyTypes]");
+	CHECK(validate_networkpolicy,
+	      "{'spec':{'podSelector':{},'ingress':[{'from':[{'ipBlock':{'cidr':'10.0.0.0/16','except':['10.0.1.0/24',"
+	      "'10.1.0.0/24','10.0.0.0/16','fd00::/64']}}]}]}}",
+	      "[spec.ingress[0].from[0].ipBlock.except[1]: Invalid value: \"10.1.0.0/24\": must be a strict subset of `cidr`, "
+	      "spec.ingress[0].from[0].ipBlock.except[2]: Invalid value: \"10.0.0.0/16\": must be a strict subset of `cidr`, "
+	      "spec.ingress[0].from[0].ipBlock.except[3]: Invalid value: \"fd00::/64\": must be a strict subset of `cidr`]");
 	return 0;
 }
 
