@@ -20,6 +20,7 @@
  * as upstream's, and a disabled one is skipped here (server_config.admission_off).
  */
 #include "internal.h"
+#include "server/networking.h"
 #include "server/sched.h"
 
 #include <stdlib.h>
@@ -61,7 +62,7 @@ static const struct admission_name {
 	{ "CertificateSigning", 0, 1 },
 	{ "ClusterTrustBundleAttest", 0, 1 },
 	{ "CertificateSubjectRestriction", 0, 1 },
-	{ "DefaultIngressClass", 0, 1 },
+	{ "DefaultIngressClass", ADM_DEFAULT_INGRESS_CLASS, 1 },
 	{ "DenyServiceExternalIPs", 0, 0 },
 	{ "ValidatingAdmissionPolicy", 0, 1 },
 	{ "MutatingAdmissionPolicy", 0, 1 },
@@ -173,6 +174,9 @@ int admission_create(struct api_req *req, cJSON *obj)
 		return -1;
 	if (!strcmp(req->kind->group, "certificates.k8s.io") && !strcmp(req->kind->kind, "CertificateSigningRequest"))
 		csr_set_requester(obj, &req->user);
+	if (!strcmp(req->kind->kind, "Ingress") && !strcmp(req->kind->view ? req->kind->view->store_group : req->kind->group,
+							    "networking.k8s.io"))
+		ingress_default_class(req, obj);
 	if (strcmp(req->kind->group, "") || strcmp(req->kind->kind, "Pod"))
 		return 0;
 	cJSON *spec = json_obj_force(obj, "spec");

@@ -87,6 +87,10 @@ extern const struct kind_view hpa_v1_view; /* autoscaling/v1 HorizontalPodAutosc
 extern const struct kind_view rbac_role_view, rbac_clusterrole_view, rbac_rolebinding_view,
 	rbac_clusterrolebinding_view;
 extern const struct kind_view csr_v1beta1_view; /* certificates.k8s.io/v1beta1 CSRs (csr.c) */
+/* policy/v1beta1 PodDisruptionBudgets and batch/v1beta1 CronJobs over the v1 objects (versions.c). */
+extern const struct kind_view pdb_v1beta1_view, cronjob_v1beta1_view;
+/* networking.k8s.io/v1beta1 and extensions/v1beta1 Ingresses over the v1 objects (networking.c). */
+extern const struct kind_view ingress_networking_v1beta1_view, ingress_extensions_v1beta1_view;
 
 /* The hooks of a kind, or NULL for none. */
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind);
@@ -109,6 +113,7 @@ struct kind {
 	 * get upstream's Warning naming the group's preferred version as the replacement. */
 	const char *deprecated;
 	const char *removed;
+	const char *replacement; /* the kind to use instead when in another group ("networking.k8s.io/v1 Ingress") */
 	/* Filled by registry_init: */
 	const struct kind_hooks *hooks;
 	char *api_version;       /* "v1", "apps/v1" */

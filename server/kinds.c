@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "server/csr.h"
 #include "server/kinds.h"
+#include "server/networking.h"
 #include "server/sched.h"
 
 #include <string.h>
@@ -33,6 +34,8 @@ static const struct {
 	{ "batch", "v1", "Job", { defaults_job, prepare_job, validate_job, validate_job_status } },
 	{ "batch", "v1", "CronJob", { defaults_cronjob, prepare_cronjob, validate_cronjob, NULL } },
 	{ "policy", "v1", "PodDisruptionBudget", { NULL, prepare_pdb, validate_pdb, validate_pdb_status } },
+	{ "batch", "v1beta1", "CronJob", { defaults_cronjob, prepare_cronjob, validate_cronjob, NULL } },
+	{ "policy", "v1beta1", "PodDisruptionBudget", { NULL, prepare_pdb, validate_pdb, validate_pdb_status } },
 	{ "autoscaling", "v2", "HorizontalPodAutoscaler", { defaults_hpa, prepare_hpa, validate_hpa, validate_hpa_status } },
 	{ "autoscaling", "v1", "HorizontalPodAutoscaler", { defaults_hpa_v1, prepare_hpa_v1, validate_hpa_v1, validate_hpa_v1_status } },
 	{ "scheduling.k8s.io", "v1", "PriorityClass", { defaults_priorityclass, NULL, validate_priorityclass, NULL } },
@@ -56,6 +59,13 @@ static const struct {
 	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", { defaults_csr, prepare_csr, validate_csr, validate_csr } },
 	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest",
 	  { defaults_csr_v1beta1, prepare_csr, validate_csr_v1beta1, validate_csr_v1beta1 } },
+	{ "networking.k8s.io", "v1", "Ingress", { NULL, prepare_ingress, validate_ingress, validate_ingress_status } },
+	{ "networking.k8s.io", "v1beta1", "Ingress",
+	  { defaults_ingress_v1beta1, prepare_ingress, validate_ingress_v1beta1, validate_ingress_status } },
+	{ "extensions", "v1beta1", "Ingress",
+	  { defaults_ingress_v1beta1, prepare_ingress, validate_ingress_v1beta1, validate_ingress_status } },
+	{ "networking.k8s.io", "v1", "IngressClass", { defaults_ingressclass, NULL, validate_ingressclass, NULL } },
+	{ "networking.k8s.io", "v1", "NetworkPolicy", { defaults_networkpolicy, NULL, validate_networkpolicy, NULL } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)

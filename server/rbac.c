@@ -66,7 +66,9 @@ void deprecation_warning(const struct kind *k, struct buf *out)
 	buf_addf(&msg, "%s %s is deprecated in %s+", k->api_version, k->kind, k->deprecated);
 	if (k->removed)
 		buf_addf(&msg, ", unavailable in %s+", k->removed);
-	if (strcmp(preferred, k->version) && kind_by_gvk(k->group, preferred, k->kind))
+	if (k->replacement)
+		buf_addf(&msg, "; use %s", k->replacement);
+	else if (strcmp(preferred, k->version) && kind_by_gvk(k->group, preferred, k->kind))
 		buf_addf(&msg, "; use %s%s%s %s", k->group, *k->group ? "/" : "", preferred, k->kind);
 	buf_adds(out, "299 - ");
 	buf_add_json_string(out, msg.data);

@@ -55,6 +55,9 @@ extern const struct table_col table_cols_podtemplate[], table_cols_pv[], table_c
 table_row_fn table_row_podtemplate, table_row_pv, table_row_pvc, table_row_storageclass, table_row_resourcequota;
 extern const struct table_col table_cols_csr[];
 table_row_fn table_row_csr;
+/* The networking kinds' printers (networking.c). */
+extern const struct table_col table_cols_ingress[], table_cols_ingressclass[], table_cols_networkpolicy[];
+table_row_fn table_row_ingress, table_row_ingressclass, table_row_networkpolicy;
 
 #define NS KIND_NAMESPACED
 static struct kind kinds[] = {
@@ -103,6 +106,13 @@ static struct kind kinds[] = {
 	  NS | KIND_STATUS | KIND_ALL, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(hpa), .view = &hpa_v1_view },
 	{ "policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", { "pdb" },
 	  NS | KIND_STATUS | KIND_GENERATION, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(pdb) },
+	/* Upstream served these until 1.25; kubectl 1.20's `create pdb` / `create cronjob` post them. */
+	{ "policy", "v1beta1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", { "pdb" },
+	  NS | KIND_STATUS | KIND_GENERATION, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(pdb), .view = &pdb_v1beta1_view,
+	  .deprecated = "v1.21", .removed = "v1.25" },
+	{ "batch", "v1beta1", "CronJob", "cronjobs", "cronjob", { "cj" }, NS | KIND_STATUS | KIND_GENERATION | KIND_ALL,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(cronjob), .view = &cronjob_v1beta1_view, .deprecated = "v1.21",
+	  .removed = "v1.25" },
 	{ "scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", { "pc" }, 0,
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(priorityclass) },
 	{ "coordination.k8s.io", "v1", "Lease", "leases", "lease", { NULL }, NS, NAME_DNS1123_SUBDOMAIN, NULL,
@@ -166,6 +176,19 @@ static struct kind kinds[] = {
 	  NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL },
 	{ "authentication.k8s.io", "v1beta1", "TokenReview", "tokenreviews", "tokenreview", { NULL }, KIND_VIRTUAL,
 	  NAME_DNS1123_SUBDOMAIN, NULL, .cols = NULL, .deprecated = "v1.19", .removed = "v1.22" },
+	{ "networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", { "ing" }, NS | KIND_STATUS | KIND_GENERATION,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(ingress) },
+	{ "networking.k8s.io", "v1", "IngressClass", "ingressclasses", "ingressclass", { NULL }, KIND_GENERATION,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(ingressclass) },
+	{ "networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", "networkpolicy", { "netpol" },
+	  NS | KIND_GENERATION, NAME_DNS1123_SUBDOMAIN, NULL, TABLE(networkpolicy) },
+	/* Upstream served these until 1.22 (kubectl 1.20 and the test-cmd suite use them). */
+	{ "networking.k8s.io", "v1beta1", "Ingress", "ingresses", "ingress", { "ing" }, NS | KIND_STATUS | KIND_GENERATION,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(ingress), .view = &ingress_networking_v1beta1_view, .deprecated = "v1.19",
+	  .removed = "v1.22" },
+	{ "extensions", "v1beta1", "Ingress", "ingresses", "ingress", { "ing" }, NS | KIND_STATUS | KIND_GENERATION,
+	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(ingress), .view = &ingress_extensions_v1beta1_view, .deprecated = "v1.14",
+	  .removed = "v1.22", .replacement = "networking.k8s.io/v1 Ingress" },
 };
 #undef NS
 
@@ -173,11 +196,11 @@ static const struct api_group groups[] = {
 	{ "", { "v1" } },
 	{ "apps", { "v1" } },
 	{ "events.k8s.io", { "v1" } },
-	{ "batch", { "v1" } },
+	{ "batch", { "v1", "v1beta1" } },
 	/* v1 first, as Kubernetes 1.20 preferred it (upstream prefers v2 since 1.26): kubectl 1.20
 	 * reads HPAs in the preferred version and test-cmd reads spec.targetCPUUtilizationPercentage. */
 	{ "autoscaling", { "v1", "v2" } },
-	{ "policy", { "v1" } },
+	{ "policy", { "v1", "v1beta1" } },
 	{ "scheduling.k8s.io", { "v1" } },
 	{ "coordination.k8s.io", { "v1" } },
 	{ "discovery.k8s.io", { "v1" } },
@@ -186,6 +209,8 @@ static const struct api_group groups[] = {
 	{ "authorization.k8s.io", { "v1", "v1beta1" } },
 	{ "rbac.authorization.k8s.io", { "v1", "v1beta1" } },
 	{ "certificates.k8s.io", { "v1", "v1beta1" } },
+	{ "networking.k8s.io", { "v1", "v1beta1" } },
+	{ "extensions", { "v1beta1" } },
 };
 
 static int initialized;

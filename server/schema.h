@@ -152,6 +152,23 @@ size_t sch_types(const struct sch_type *const **out);
 	X(core, ScopedResourceSelectorRequirement) X(core, ResourceQuotaStatus) \
 	X(core, ResourceQuotaList)
 
+/* The networking.k8s.io types (schema_networking.c), part of SCH_TYPES. */
+#define SCH_TYPES_NETWORKING(X) \
+	X(networking, Ingress) X(networking, IngressSpec) X(networking, IngressBackend) \
+	X(networking, IngressServiceBackend) X(networking, ServiceBackendPort) X(networking, IngressTLS) \
+	X(networking, IngressRule) X(networking, IngressRuleValue) X(networking, HTTPIngressRuleValue) \
+	X(networking, HTTPIngressPath) X(networking, IngressStatus) \
+	X(networking, IngressLoadBalancerStatus) X(networking, IngressLoadBalancerIngress) \
+	X(networking, IngressPortStatus) X(networking, IngressList) X(networking, IngressClass) \
+	X(networking, IngressClassSpec) X(networking, IngressClassParametersReference) \
+	X(networking, IngressClassList) X(networking, NetworkPolicy) X(networking, NetworkPolicySpec) \
+	X(networking, NetworkPolicyIngressRule) X(networking, NetworkPolicyEgressRule) \
+	X(networking, NetworkPolicyPort) X(networking, NetworkPolicyPeer) X(networking, IPBlock) \
+	X(networking, NetworkPolicyList) X(networking, v1beta1_Ingress) X(networking, v1beta1_IngressSpec) \
+	X(networking, v1beta1_IngressBackend) X(networking, v1beta1_IngressRule) \
+	X(networking, v1beta1_IngressRuleValue) X(networking, v1beta1_HTTPIngressRuleValue) \
+	X(networking, v1beta1_HTTPIngressPath) X(networking, v1beta1_IngressList)
+
 /* Every table type as X(group, Kind), the type being the global sch_<group>_<Kind>. The table
  * files (schema_meta.c, schema_core.c, schema_apps.c, schema_batch.c, schema_misc.c) define them;
  * sch_types() lists them in this order. */
@@ -234,6 +251,7 @@ size_t sch_types(const struct sch_type *const **out);
 	X(policy, PodDisruptionBudget) X(policy, PodDisruptionBudgetSpec) \
 	X(policy, PodDisruptionBudgetStatus) X(policy, PodDisruptionBudgetList) X(policy, Eviction) \
 	SCH_TYPES_STORAGE(X) \
+	SCH_TYPES_NETWORKING(X) \
 	X(scheduling, PriorityClass) X(scheduling, PriorityClassList) \
 	X(coordination, Lease) X(coordination, LeaseSpec) X(coordination, LeaseList) \
 	X(discovery, EndpointSlice) X(discovery, Endpoint) X(discovery, EndpointConditions) \

@@ -144,6 +144,7 @@ enum admission_plugin {
 	ADM_RESOURCE_QUOTA = 1 << 5,
 	ADM_DEFAULT_STORAGE_CLASS = 1 << 6,
 	ADM_STORAGE_IN_USE_PROTECTION = 1 << 7,
+	ADM_DEFAULT_INGRESS_CLASS = 1 << 8,
 };
 
 /* Computes, from --enable-admission-plugins and --disable-admission-plugins (comma-separated

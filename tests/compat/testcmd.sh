@@ -6,7 +6,9 @@
 #   ok run_pod_tests
 #   FAIL run_rc_tests (see LOGDIR/run_rc_tests.log)
 #   ...
-#   N passed, N failed
+#   skip run_template_output_tests (needs kubectl convert: not in kubectl v1.20.0)
+#   ...
+#   N passed, N failed, N skipped
 #
 # Usage: tests/compat/testcmd.sh [FUNCTION...]     (default: every function; a FUNCTION is
 #        the suite's name, e.g. run_pod_tests, or its short form, e.g. pod)

@@ -27,6 +27,7 @@ RENAMED = {
     "V1Handler": "io.k8s.api.core.v1.LifecycleHandler",  # Lifecycle.postStart/preStop, 1.23
     "V1TypedLocalObjectReference": "io.k8s.api.core.v1.TypedObjectReference",  # dataSourceRef, 1.26
     "V1ResourceRequirements": "io.k8s.api.core.v1.VolumeResourceRequirements",  # PVC resources, 1.28
+    "V1LoadBalancerStatus": "io.k8s.api.networking.v1.IngressLoadBalancerStatus",  # Ingress status, 1.26
 }
 
 # Fields the 1.22 client requires that upstream made optional since.

@@ -31,7 +31,12 @@ static cJSON *js(const char *s)
 static const struct kind *find_kind(const char *group, const char *kind)
 {
 	registry_init();
-	return kind_by_gvk(group, "v1", kind);
+	const struct kind *k = kind_by_gvk(group, "v1", kind);
+	/* a kind served only in an older version (extensions/v1beta1 Ingress) */
+	for (size_t i = 0; !k && i < registry_count(); i++)
+		if (!strcmp(registry_at(i)->group, group) && !strcmp(registry_at(i)->kind, kind))
+			k = registry_at(i);
+	return k;
 }
 
 /* Creates an object as the write path does: system metadata, status dropped for kinds with a
