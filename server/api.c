@@ -1114,6 +1114,73 @@ static int patch_names_rv(const cJSON *p)
 	return named;
 }
 
+/* Go's %v of a decoded JSON value (fmt prints map[string]interface{} as "map[k:v ...]" with
+ * sorted keys, slices as "[a b]", nil as "<nil>"), as upstream quotes a patch in errors. */
+static void go_value(const cJSON *v, struct buf *out)
+{
+	const cJSON *c;
+	if (cJSON_IsObject(v)) {
+		size_t n = (size_t)cJSON_GetArraySize(v), k = 0;
+		const cJSON **m = xcalloc(n ? n : 1, sizeof(*m));
+		cJSON_ArrayForEach(c, v)
+		{
+			size_t i = k++;
+			for (; i && strcmp(m[i - 1]->string, c->string) > 0; i--)
+				m[i] = m[i - 1];
+			m[i] = c;
+		}
+		buf_adds(out, "map[");
+		for (size_t i = 0; i < n; i++) {
+			buf_addf(out, "%s%s:", i ? " " : "", m[i]->string);
+			go_value(m[i], out);
+		}
+		buf_addch(out, ']');
+		free(m);
+	} else if (cJSON_IsArray(v)) {
+		buf_addch(out, '[');
+		cJSON_ArrayForEach(c, v)
+		{
+			if (c != v->child)
+				buf_addch(out, ' ');
+			go_value(c, out);
+		}
+		buf_addch(out, ']');
+	} else if (cJSON_IsString(v)) {
+		buf_adds(out, v->valuestring);
+	} else if (cJSON_IsBool(v)) {
+		buf_adds(out, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNumber(v)) {
+		buf_addf(out, "%.17g", v->valuedouble);
+	} else {
+		buf_adds(out, "<nil>");
+	}
+}
+
+/* Upstream decodes a patched object into its Go type before anything else; a value of the
+ * wrong shape (a string where labels belong) fails there as 422 with the patch as the value:
+ * ` "" is invalid: patch: Invalid value: "map[...]": cannot restore map from string`. */
+static int patched_types(struct api_req *req, const cJSON *doc)
+{
+	struct buf msg = BUF_INIT, patch = BUF_INIT, quoted = BUF_INIT;
+	const struct sch_type *t = sch_kind_type(req->kind->group, req->kind->version, req->kind->kind);
+	if (sch_check_types(t, doc, &msg) == 0) {
+		buf_release(&msg);
+		return 0;
+	}
+	go_value(req->body, &patch);
+	buf_add_json_string(&quoted, buf_str(&patch));
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	field_errors_add_raw(&errs, FE_INVALID, "patch", buf_str(&quoted), "%s", buf_str(&msg));
+	api_error_set(&req->err, 422, "Invalid", " \"\" is invalid: patch: Invalid value: %s: %s", buf_str(&quoted),
+		      buf_str(&msg));
+	field_errors_release(&req->err.causes);
+	req->err.causes = errs;
+	buf_release(&msg);
+	buf_release(&patch);
+	buf_release(&quoted);
+	return -1;
+}
+
 /* Applies the request's patch to the current object; the result goes through the update path. */
 static void patch_attempt(struct api_req *req)
 {
@@ -1152,6 +1219,10 @@ static void patch_attempt(struct api_req *req)
 	} else if (merge_patch_apply(&doc, req->body) < 0) {
 		cJSON_Delete(doc);
 		api_error_bad_request(&req->err, "Invalid JSON Patch");
+		goto fail;
+	}
+	if (!is_scale(req) && patched_types(req, doc) < 0) {
+		cJSON_Delete(doc);
 		goto fail;
 	}
 	if (is_scale(req)) {

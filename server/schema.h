@@ -130,6 +130,14 @@ const struct sch_field *sch_field(const struct sch_type *t, const char *name);
  * SelfSubjectAccessReview (authorization.k8s.io). */
 const struct sch_type *sch_kind_type(const char *group, const char *version, const char *kind);
 
+struct cJSON;
+struct buf;
+/* Checks that obj's known fields have the JSON shapes t gives them (maps and structs objects,
+ * lists arrays, scalars of their type; null anywhere). Returns 0, or -1 with the first mismatch
+ * described in msg as upstream's unstructured converter words it ("cannot restore map from
+ * string") (schema_check.c). */
+int sch_check_types(const struct sch_type *t, const struct cJSON *obj, struct buf *msg);
+
 /* Every type, for the OpenAPI documents: sets *out to an array of pointers to static types and
  * returns its length. Each type appears once; a definition name appears once. */
 size_t sch_types(const struct sch_type *const **out);

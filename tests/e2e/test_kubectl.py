@@ -118,6 +118,17 @@ def test_label_annotate(kubectl, tmp_path):
     assert p.returncode == 1 and "already has a value" in p.stderr
     out = kubectl("get", "cm", "--show-labels")
     assert "app=web" in out
+    # A patch whose result has a value of the wrong shape fails as upstream's converter words it,
+    # for each patch type, and changes nothing.
+    for typ, patch in (("strategic", '{"metadata":{"labels":"invalid"}}'),
+                       ("merge", '{"data":["x"]}'),
+                       ("json", '[{"op":"replace","path":"/metadata/labels","value":7}]')):
+        p = kubectl.run("patch", "cm", "lab", "--type", typ, "-p", patch, check=False)
+        assert p.returncode == 1, p.stderr
+        assert "is invalid: patch: Invalid value:" in p.stderr, p.stderr
+    p = kubectl.run("patch", "cm", "lab", "-p", '{"metadata":{"labels":"invalid"}}', check=False)
+    assert 'Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string' in p.stderr
+    assert json.loads(kubectl("get", "cm", "lab", "-o", "json"))["metadata"]["labels"] == {"app": "web"}
 
 
 def test_api_resources(kubectl):
