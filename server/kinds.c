@@ -6,6 +6,7 @@
  * A kind without a row (ServiceAccount) has only the generic metadata checks, as upstream.
  */
 #include "internal.h"
+#include "server/crd.h"
 #include "server/csr.h"
 #include "server/kinds.h"
 #include "server/sched.h"
@@ -56,6 +57,9 @@ static const struct {
 	{ "certificates.k8s.io", "v1", "CertificateSigningRequest", { defaults_csr, prepare_csr, validate_csr, validate_csr } },
 	{ "certificates.k8s.io", "v1beta1", "CertificateSigningRequest",
 	  { defaults_csr_v1beta1, prepare_csr, validate_csr_v1beta1, validate_csr_v1beta1 } },
+	{ "apiextensions.k8s.io", "v1", "CustomResourceDefinition", { defaults_crd, prepare_crd, validate_crd, NULL } },
+	{ "apiextensions.k8s.io", "v1beta1", "CustomResourceDefinition",
+	  { defaults_crd_v1beta1, prepare_crd, validate_crd_v1beta1, NULL } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)
