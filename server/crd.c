@@ -237,7 +237,12 @@ static void validate_with(const cJSON *obj, const cJSON *old, int beta, struct f
 	else if (strcmp(scope, "Cluster") && strcmp(scope, "Namespaced"))
 		field_errors_add_str(errs, FE_NOT_SUPPORTED, "spec.scope", scope, "supported values: \"Cluster\", \"Namespaced\"");
 	validate_names(names, errs);
-	validate_versions(spec, beta, errs);
+	/* schemas are required of new v1 CRDs, and of updates to CRDs that have them all */
+	int lax = beta;
+	const cJSON *ov;
+	cJSON_ArrayForEach(ov, json_getv(old, "spec", "versions", NULL))
+		lax |= !json_strv(ov, "schema", "openAPIV3Schema", "type", NULL);
+	validate_versions(spec, lax, errs);
 	int puf = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "preserveUnknownFields"));
 	int old_puf = cJSON_IsTrue(json_getv(old, "spec", "preserveUnknownFields", NULL));
 	if (!beta && puf && !old_puf)

@@ -139,6 +139,10 @@ void kind_prefix(const struct kind *k, const char *ns, struct buf *out);
  * caller owns k and keeps it alive after removal (requests and watches may still point to it). */
 void registry_add(struct kind *k);
 void registry_remove(const struct kind *k);
+/* Calls fn(k, data) for each kind registry_add registers from now on (until registry_unwatch). */
+typedef void registry_watch_fn(const struct kind *k, void *data);
+void registry_watch(registry_watch_fn *fn, void *data);
+void registry_unwatch(registry_watch_fn *fn, void *data);
 /* Is field selectable for this kind (metadata.name and metadata.namespace always are)? */
 int kind_has_field(const struct kind *k, const char *field);
 

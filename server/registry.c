@@ -290,6 +290,28 @@ static void groups_rebuild(void)
 		group_add(dyn[i]->group, dyn[i]->version);
 }
 
+static struct registry_listener {
+	registry_watch_fn *fn;
+	void *data;
+} *listeners;
+static size_t nlisteners;
+
+void registry_watch(registry_watch_fn *fn, void *data)
+{
+	listeners = xrealloc(listeners, (nlisteners + 1) * sizeof(*listeners));
+	listeners[nlisteners++] = (struct registry_listener){ fn, data };
+}
+
+void registry_unwatch(registry_watch_fn *fn, void *data)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i].fn == fn && listeners[i].data == data) {
+			memmove(&listeners[i], &listeners[i + 1], (nlisteners - i - 1) * sizeof(*listeners));
+			nlisteners--;
+			return;
+		}
+}
+
 void registry_add(struct kind *k)
 {
 	kind_derive(k);
@@ -299,6 +321,8 @@ void registry_add(struct kind *k)
 	}
 	dyn[ndyn++] = k;
 	groups_rebuild();
+	for (size_t i = 0; i < nlisteners; i++)
+		listeners[i].fn(k, listeners[i].data);
 }
 
 void registry_remove(const struct kind *k)
