@@ -52,7 +52,7 @@ def test_crd_kubectl(server, kubectl, tmp_path):
     kubectl("patch", "widget", "w1", "--type=merge", "-p", '{"spec":{"size":5}}')
     assert kubectl("get", "widgets.example.com", "w1", "-o", "jsonpath={.spec.size}") == "5"
     p = kubectl.run("patch", "widget", "w1", "-p", '{"spec":{"size":6}}', check=False)
-    assert p.returncode != 0 and "UnsupportedMediaType" in p.stderr or "unknown format" in p.stderr
+    assert p.returncode != 0 and ("UnsupportedMediaType" in p.stderr or "unknown format" in p.stderr), p.stderr
     kubectl("label", "widget", "w1", "team=a")
     assert kubectl("get", "widgets", "-l", "team=a", "-o", "name").strip() == "widget.example.com/w1"
     assert "widget.example.com \"w1\" deleted" in kubectl("delete", "widget", "w1")
