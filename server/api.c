@@ -1258,6 +1258,13 @@ void api_patch(struct api_req *req)
 	struct buf err = BUF_INIT;
 	media_type(req->content_type, mt, sizeof(mt));
 	req->is_apply = !strcmp(mt, "application/apply-patch+yaml");
+	if ((req->kind->flags & KIND_CUSTOM) && !strcmp(mt, "application/strategic-merge-patch+json")) {
+		/* custom resources have no patch strategies */
+		api_error_set(&req->err, 415, "UnsupportedMediaType",
+			      "the body of the request was in an unknown format - accepted media types include: "
+			      "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+		goto fail;
+	}
 	if (strcmp(mt, "application/json-patch+json") && strcmp(mt, "application/merge-patch+json") &&
 	    strcmp(mt, "application/strategic-merge-patch+json") && !req->is_apply) {
 		api_error_set(&req->err, 415, "UnsupportedMediaType",

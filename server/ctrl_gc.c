@@ -46,6 +46,7 @@ struct gc {
 	struct store *store;
 	struct hmap deps;   /* owner uid -> struct uids of dependent storage keys */
 	struct hmap owners; /* dependent storage key -> struct uids of owner uids */
+	struct hmap followed; /* storage prefixes of the kinds followed (value unused) */
 };
 
 /* ---- the graph -------------------------------------------------------------------------- */
@@ -418,14 +419,31 @@ static int free_set(const char *key, void *value, void *data)
 	return 0;
 }
 
+static void follow(const struct kind *k, void *data);
+
 static void gc_stop(void *data)
 {
 	struct gc *g = data;
+	registry_unwatch(follow, g);
+	hmap_release(&g->followed);
 	hmap_each(&g->deps, free_set, NULL);
 	hmap_release(&g->deps);
 	hmap_each(&g->owners, free_set, NULL);
 	hmap_release(&g->owners);
 	free(g);
+}
+
+/* Follows kind k (once per storage prefix: a custom resource's versions share one). */
+static void follow(const struct kind *k, void *data)
+{
+	struct gc *g = data;
+	if (k->view || (k->flags & KIND_VIRTUAL) || (!strcmp(k->group, "") && !strcmp(k->kind, "Event")) ||
+	    hmap_get(&g->followed, k->prefix))
+		return;
+	hmap_put(&g->followed, k->prefix, g);
+	struct informer *inf = informer_of(g->m, k);
+	informer_on(inf, on_change, g);
+	informer_list(inf, NULL, NULL, scan_one, g);
 }
 
 void ctrl_gc_start(struct ctrl_mgr *m)
@@ -434,13 +452,8 @@ void ctrl_gc_start(struct ctrl_mgr *m)
 	g->m = m;
 	g->store = ctrl_server(m)->store;
 	g->q = workqueue_new(m, "garbagecollector", 5, gc_sync, g);
-	for (size_t i = 0; i < registry_count(); i++) {
-		const struct kind *k = registry_at(i);
-		if (k->view || (k->flags & KIND_VIRTUAL) || (!strcmp(k->group, "") && !strcmp(k->kind, "Event")))
-			continue;
-		struct informer *inf = informer_of(m, k);
-		informer_on(inf, on_change, g);
-		informer_list(inf, NULL, NULL, scan_one, g);
-	}
+	for (size_t i = 0; i < registry_count(); i++)
+		follow(registry_at(i), g);
+	registry_watch(follow, g); /* custom resources registered later */
 	ctrl_on_stop(m, gc_stop, g);
 }

@@ -16,6 +16,7 @@
  * "orphan" finalizer, Foreground adds "foregroundDeletion", Background removes both.
  */
 #include "internal.h"
+#include "server/crd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,8 @@ static int decide(struct api_req *req, cJSON *obj, const struct delete_opts *o)
 		}
 		return fin_changed ? MARK : ALREADY;
 	}
+	if (is_kind(req->kind, "apiextensions.k8s.io", "CustomResourceDefinition"))
+		crd_mark_deleting(obj), has_fin = 1; /* its custom resources go first (ctrl_crd.c) */
 	int64_t grace = is_kind(req->kind, "", "Pod") ? pod_grace(obj, o) : 0;
 	if (grace > 0 || has_fin) {
 		set_deletion(meta, grace);

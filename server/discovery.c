@@ -71,6 +71,14 @@ static size_t count_short(const struct kind *k)
 	return n;
 }
 
+static size_t count_list(const char *const *l)
+{
+	size_t n = 0;
+	while (l[n])
+		n++;
+	return n;
+}
+
 static cJSON *gvk(const char *g, const char *v, const char *k)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -123,7 +131,9 @@ static cJSON *legacy_resource(const struct kind *k, const struct kind_sub *s)
 	json_set(r, "verbs", s ? string_array(s->verbs, s->nverbs) : kind_verbs(k));
 	if (!s && count_short(k))
 		json_set(r, "shortNames", string_array(k->short_names, count_short(k)));
-	if (!s && (k->flags & KIND_ALL))
+	if (!s && k->categories)
+		json_set(r, "categories", string_array(k->categories, count_list(k->categories)));
+	else if (!s && (k->flags & KIND_ALL))
 		json_set(r, "categories", string_array((const char *[]){ "all" }, 1));
 	if (!s && !(k->flags & KIND_VIRTUAL))
 		storage_version_hash(k, r);
@@ -202,7 +212,9 @@ static cJSON *aggregated_resource(const struct kind *k)
 	json_set(r, "verbs", kind_verbs(k));
 	if (count_short(k))
 		json_set(r, "shortNames", string_array(k->short_names, count_short(k)));
-	if (k->flags & KIND_ALL)
+	if (k->categories)
+		json_set(r, "categories", string_array(k->categories, count_list(k->categories)));
+	else if (k->flags & KIND_ALL)
 		json_set(r, "categories", string_array((const char *[]){ "all" }, 1));
 	size_t n = kind_subresources(k, s);
 	for (size_t i = 0; i < n; i++) {

@@ -42,6 +42,7 @@ enum kind_flags {
 	KIND_TOKEN = 1 << 10,          /* serviceaccounts: has the token subresource (token.c) */
 	KIND_EVICTION = 1 << 11,       /* pods: has the eviction subresource (eviction.c) */
 	KIND_APPROVAL = 1 << 12,       /* CSRs: has the approval subresource (status.conditions only) */
+	KIND_CUSTOM = 1 << 13,         /* a custom resource, registered at run time (crd_serve.c) */
 };
 
 struct table_col {
@@ -114,7 +115,12 @@ struct kind {
 	const char *deprecated;
 	const char *removed;
 	const char *replacement; /* the kind to use instead when in another group ("networking.k8s.io/v1 Ingress") */
-	/* Filled by registry_init: */
+	/* Custom resources: the categories discovery lists (NULL: "all" when KIND_ALL), a JSONPath
+	 * per column after Name (cols set, row NULL), and the CRD's data (crd_serve.c). */
+	const char *const *categories;
+	const char *const *col_paths;
+	const void *custom;
+	/* Filled by registry_init (registry_add for kinds registered at run time): */
 	const struct kind_hooks *hooks;
 	char *api_version;       /* "v1", "apps/v1" */
 	char *list_kind;         /* "PodList" */
@@ -133,6 +139,15 @@ const struct kind *kind_by_key(const char *key);
 /* Storage key of an object / prefix of a collection ("/registry/core/pods/default/web"). */
 void kind_key(const struct kind *k, const char *ns, const char *name, struct buf *out);
 void kind_prefix(const struct kind *k, const char *ns, struct buf *out);
+/* Kinds registered at run time (custom resources): registry_add fills k's derived fields and
+ * serves it (routing, discovery, lookups) from then on; registry_remove stops serving it. The
+ * caller owns k and keeps it alive after removal (requests and watches may still point to it). */
+void registry_add(struct kind *k);
+void registry_remove(const struct kind *k);
+/* Calls fn(k, data) for each kind registry_add registers from now on (until registry_unwatch). */
+typedef void registry_watch_fn(const struct kind *k, void *data);
+void registry_watch(registry_watch_fn *fn, void *data);
+void registry_unwatch(registry_watch_fn *fn, void *data);
 /* Is field selectable for this kind (metadata.name and metadata.namespace always are)? */
 int kind_has_field(const struct kind *k, const char *field);
 
@@ -143,7 +158,7 @@ void deprecation_warning(const struct kind *k, struct buf *out);
 /* The API groups in discovery order; each group's versions in preference order. */
 struct api_group {
 	const char *name;
-	const char *versions[2];
+	const char *versions[4];
 };
 size_t registry_groups(const struct api_group **out);
 
@@ -270,6 +285,7 @@ struct server {
 	struct agent_thread *agent; /* the embedded agent (server.c), or NULL */
 	struct metrics *metrics; /* /metrics figures (metrics.c) */
 	struct rbac *rbac;       /* the RBAC authorizer's index (rbac.c) */
+	struct crd_serve *crd;   /* serves the custom resources of the stored CRDs (crd_serve.c) */
 };
 
 /* ---- requests (api.c, router.c) -------------------------------------------------------- */

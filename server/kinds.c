@@ -6,6 +6,7 @@
  * A kind without a row (ServiceAccount) has only the generic metadata checks, as upstream.
  */
 #include "internal.h"
+#include "server/crd.h"
 #include "server/csr.h"
 #include "server/kinds.h"
 #include "server/networking.h"
@@ -66,6 +67,9 @@ static const struct {
 	  { defaults_ingress_v1beta1, prepare_ingress, validate_ingress_v1beta1, validate_ingress_status } },
 	{ "networking.k8s.io", "v1", "IngressClass", { defaults_ingressclass, NULL, validate_ingressclass, NULL } },
 	{ "networking.k8s.io", "v1", "NetworkPolicy", { defaults_networkpolicy, NULL, validate_networkpolicy, NULL } },
+	{ "apiextensions.k8s.io", "v1", "CustomResourceDefinition", { defaults_crd, prepare_crd, validate_crd, NULL } },
+	{ "apiextensions.k8s.io", "v1beta1", "CustomResourceDefinition",
+	  { defaults_crd_v1beta1, prepare_crd, validate_crd_v1beta1, NULL } },
 };
 
 const struct kind_hooks *kind_hooks(const char *group, const char *version, const char *kind)

@@ -135,12 +135,14 @@ cJSON *obj_parse_as(const struct kind *k, const struct store_kv *kv)
 	cJSON *obj = obj_parse(kv);
 	if (obj && k && k->view)
 		k->view->out(obj);
+	if (obj && k && (k->flags & KIND_CUSTOM))
+		json_set_str(obj, "apiVersion", k->api_version); /* versions without conversion */
 	return obj;
 }
 
 void obj_print_as(const struct kind *k, const struct store_kv *kv, struct buf *out)
 {
-	if (!k || !k->view) {
+	if (!k || (!k->view && !(k->flags & KIND_CUSTOM))) {
 		buf_add(out, kv->value->data, kv->value->len);
 		return;
 	}

@@ -519,6 +519,8 @@ static int pb__lenval(struct pb_dec *d, struct pb_in *in, enum sch_kind k, const
 	case SK_OBJECT:
 		if (!t)
 			return pb__fail(d, "schema error: message field without a type");
+		if (t->flags & ST_ANY) /* a free-form type kube has no protobuf table for */
+			return pb__fail(d, "%s cannot be decoded from protobuf here: send JSON", t->name);
 		if (!cJSON_IsObject(*out)) {
 			cJSON_Delete(*out);
 			*out = cJSON_CreateObject();

@@ -10,7 +10,9 @@
  * by namespace, then name, as upstream's lists do.
  */
 #include "internal.h"
+#include "server/crd.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const pod_fields[] = { "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
@@ -189,6 +191,12 @@ static struct kind kinds[] = {
 	{ "extensions", "v1beta1", "Ingress", "ingresses", "ingress", { "ing" }, NS | KIND_STATUS | KIND_GENERATION,
 	  NAME_DNS1123_SUBDOMAIN, NULL, TABLE(ingress), .view = &ingress_extensions_v1beta1_view, .deprecated = "v1.14",
 	  .removed = "v1.22", .replacement = "networking.k8s.io/v1 Ingress" },
+	{ "apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
+	  "customresourcedefinition", { "crd", "crds" }, KIND_STATUS | KIND_GENERATION, NAME_DNS1123_SUBDOMAIN, NULL,
+	  .cols = NULL },
+	{ "apiextensions.k8s.io", "v1beta1", "CustomResourceDefinition", "customresourcedefinitions",
+	  "customresourcedefinition", { "crd", "crds" }, KIND_STATUS | KIND_GENERATION, NAME_DNS1123_SUBDOMAIN, NULL,
+	  .cols = NULL, .view = &crd_v1beta1_view, .deprecated = "v1.16", .removed = "v1.22" },
 };
 #undef NS
 
@@ -211,73 +219,175 @@ static const struct api_group groups[] = {
 	{ "certificates.k8s.io", { "v1", "v1beta1" } },
 	{ "networking.k8s.io", { "v1", "v1beta1" } },
 	{ "extensions", { "v1beta1" } },
+	{ "apiextensions.k8s.io", { "v1", "v1beta1" } },
 };
 
 static int initialized;
+
+/* Kinds registered at run time, and the groups of every kind (the table's, then theirs). */
+static struct kind **dyn;
+static size_t ndyn, dyn_cap;
+static struct api_group *all_groups;
+static size_t nall_groups;
+
+/* Fills the derived fields of k (hooks only for built-in kinds). */
+static void kind_derive(struct kind *k)
+{
+	int core = !*k->group;
+	k->api_version = core ? xstrdup(k->version) : xasprintf("%s/%s", k->group, k->version);
+	k->list_kind = xasprintf("%sList", k->kind);
+	k->qualified = core ? xstrdup(k->plural) : xasprintf("%s.%s", k->plural, k->group);
+	k->qualified_kind = core ? xstrdup(k->kind) : xasprintf("%s.%s", k->kind, k->group);
+	if (k->view)
+		k->prefix = xasprintf("/registry/%s/%s/", *k->view->store_group ? k->view->store_group : "core",
+				      k->view->store_plural);
+	else
+		k->prefix = xasprintf("/registry/%s/%s/", core ? "core" : k->group, k->plural);
+	if (!(k->flags & KIND_CUSTOM))
+		k->hooks = kind_hooks(k->group, k->version, k->kind);
+	if (k->cols)
+		for (k->ncols = 0; k->cols[k->ncols].name; k->ncols++)
+			;
+}
 
 void registry_init(void)
 {
 	if (initialized)
 		return;
 	initialized = 1;
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		struct kind *k = &kinds[i];
-		int core = !*k->group;
-		k->api_version = core ? xstrdup(k->version) : xasprintf("%s/%s", k->group, k->version);
-		k->list_kind = xasprintf("%sList", k->kind);
-		k->qualified = core ? xstrdup(k->plural) : xasprintf("%s.%s", k->plural, k->group);
-		k->qualified_kind = core ? xstrdup(k->kind) : xasprintf("%s.%s", k->kind, k->group);
-		if (k->view)
-			k->prefix = xasprintf("/registry/%s/%s/", *k->view->store_group ? k->view->store_group : "core",
-					      k->view->store_plural);
-		else
-			k->prefix = xasprintf("/registry/%s/%s/", core ? "core" : k->group, k->plural);
-		k->hooks = kind_hooks(k->group, k->version, k->kind);
-		if (k->cols)
-			for (k->ncols = 0; k->cols[k->ncols].name; k->ncols++)
-				;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		kind_derive(&kinds[i]);
 }
 
 size_t registry_count(void)
 {
-	return ARRAY_SIZE(kinds);
+	return ARRAY_SIZE(kinds) + ndyn;
 }
 
 const struct kind *registry_at(size_t i)
 {
-	return i < ARRAY_SIZE(kinds) ? &kinds[i] : NULL;
+	if (i < ARRAY_SIZE(kinds))
+		return &kinds[i];
+	return i - ARRAY_SIZE(kinds) < ndyn ? dyn[i - ARRAY_SIZE(kinds)] : NULL;
 }
 
 size_t registry_groups(const struct api_group **out)
 {
-	*out = groups;
-	return ARRAY_SIZE(groups);
+	if (!all_groups) {
+		*out = groups;
+		return ARRAY_SIZE(groups);
+	}
+	*out = all_groups;
+	return nall_groups;
+}
+
+/* Adds version v of group g to all_groups (versions beyond four are not listed). */
+static void group_add(const char *g, const char *v)
+{
+	struct api_group *grp = NULL;
+	for (size_t i = 0; i < nall_groups && !grp; i++)
+		if (!strcmp(all_groups[i].name, g))
+			grp = &all_groups[i];
+	if (!grp) {
+		grp = &all_groups[nall_groups++];
+		memset(grp, 0, sizeof(*grp));
+		grp->name = g;
+	}
+	for (size_t j = 0; j < ARRAY_SIZE(grp->versions); j++) {
+		if (grp->versions[j] && !strcmp(grp->versions[j], v))
+			return;
+		if (!grp->versions[j]) {
+			grp->versions[j] = v;
+			return;
+		}
+	}
+}
+
+/* Rebuilds all_groups from the table's groups and the kinds registered at run time, in the
+ * order they were registered (crd_serve.c registers a CRD's versions by priority). */
+static void groups_rebuild(void)
+{
+	free(all_groups);
+	all_groups = xcalloc(ARRAY_SIZE(groups) + ndyn, sizeof(*all_groups));
+	memcpy(all_groups, groups, sizeof(groups));
+	nall_groups = ARRAY_SIZE(groups);
+	for (size_t i = 0; i < ndyn; i++)
+		group_add(dyn[i]->group, dyn[i]->version);
+}
+
+static struct registry_listener {
+	registry_watch_fn *fn;
+	void *data;
+} *listeners;
+static size_t nlisteners;
+
+void registry_watch(registry_watch_fn *fn, void *data)
+{
+	listeners = xrealloc(listeners, (nlisteners + 1) * sizeof(*listeners));
+	listeners[nlisteners++] = (struct registry_listener){ fn, data };
+}
+
+void registry_unwatch(registry_watch_fn *fn, void *data)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i].fn == fn && listeners[i].data == data) {
+			memmove(&listeners[i], &listeners[i + 1], (nlisteners - i - 1) * sizeof(*listeners));
+			nlisteners--;
+			return;
+		}
+}
+
+void registry_add(struct kind *k)
+{
+	kind_derive(k);
+	if (ndyn == dyn_cap) {
+		dyn_cap = dyn_cap ? dyn_cap * 2 : 16;
+		dyn = xrealloc(dyn, dyn_cap * sizeof(*dyn));
+	}
+	dyn[ndyn++] = k;
+	groups_rebuild();
+	for (size_t i = 0; i < nlisteners; i++)
+		listeners[i].fn(k, listeners[i].data);
+}
+
+void registry_remove(const struct kind *k)
+{
+	for (size_t i = 0; i < ndyn; i++)
+		if (dyn[i] == k) {
+			memmove(&dyn[i], &dyn[i + 1], (ndyn - i - 1) * sizeof(*dyn));
+			ndyn--;
+			break;
+		}
+	groups_rebuild();
 }
 
 const struct kind *kind_by_resource(const char *group, const char *version, const char *plural)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kinds[i].group, group) && !strcmp(kinds[i].version, version) &&
-		    !strcmp(kinds[i].plural, plural))
-			return &kinds[i];
+	for (size_t i = 0; i < registry_count(); i++) {
+		const struct kind *k = registry_at(i);
+		if (!strcmp(k->group, group) && !strcmp(k->version, version) && !strcmp(k->plural, plural))
+			return k;
+	}
 	return NULL;
 }
 
 const struct kind *kind_by_gvk(const char *group, const char *version, const char *kind)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kinds[i].group, group) && !strcmp(kinds[i].version, version) &&
-		    !strcmp(kinds[i].kind, kind))
-			return &kinds[i];
+	for (size_t i = 0; i < registry_count(); i++) {
+		const struct kind *k = registry_at(i);
+		if (!strcmp(k->group, group) && !strcmp(k->version, version) && !strcmp(k->kind, kind))
+			return k;
+	}
 	return NULL;
 }
 
 const struct kind *kind_by_key(const char *key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (kinds[i].prefix && !kinds[i].view && starts_with(key, kinds[i].prefix))
-			return &kinds[i];
+	for (size_t i = 0; i < registry_count(); i++) {
+		const struct kind *k = registry_at(i);
+		if (k->prefix && !k->view && starts_with(key, k->prefix))
+			return k;
+	}
 	return NULL;
 }
 

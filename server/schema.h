@@ -161,6 +161,19 @@ size_t sch_types(const struct sch_type *const **out);
 	X(core, ResourceQuotaList)
 
 /* The networking.k8s.io types (schema_networking.c), part of SCH_TYPES. */
+#define SCH_TYPES_APIEXTENSIONS(X) \
+	X(apiextensions, v1beta1_CustomResourceDefinitionSpec) X(apiextensions, v1beta1_CustomResourceDefinitionStatus) \
+	X(apiextensions, v1beta1_CustomResourceDefinition) X(apiextensions, v1beta1_CustomResourceDefinitionList) \
+	X(apiextensions, CustomResourceDefinition) X(apiextensions, CustomResourceDefinitionSpec) \
+	X(apiextensions, CustomResourceDefinitionNames) X(apiextensions, \
+	CustomResourceDefinitionVersion) X(apiextensions, CustomResourceValidation) X(apiextensions, \
+	JSONSchemaProps) X(apiextensions, CustomResourceSubresources) X(apiextensions, \
+	CustomResourceSubresourceStatus) X(apiextensions, CustomResourceSubresourceScale) \
+	X(apiextensions, CustomResourceColumnDefinition) X(apiextensions, SelectableField) \
+	X(apiextensions, CustomResourceConversion) X(apiextensions, WebhookConversion) X(apiextensions, \
+	WebhookClientConfig) X(apiextensions, CustomResourceDefinitionStatus) X(apiextensions, \
+	CustomResourceDefinitionCondition) X(apiextensions, CustomResourceDefinitionList)
+
 #define SCH_TYPES_NETWORKING(X) \
 	X(networking, Ingress) X(networking, IngressSpec) X(networking, IngressBackend) \
 	X(networking, IngressServiceBackend) X(networking, ServiceBackendPort) X(networking, IngressTLS) \
@@ -260,6 +273,7 @@ size_t sch_types(const struct sch_type *const **out);
 	X(policy, PodDisruptionBudgetStatus) X(policy, PodDisruptionBudgetList) X(policy, Eviction) \
 	SCH_TYPES_STORAGE(X) \
 	SCH_TYPES_NETWORKING(X) \
+	SCH_TYPES_APIEXTENSIONS(X) \
 	X(scheduling, PriorityClass) X(scheduling, PriorityClassList) \
 	X(coordination, Lease) X(coordination, LeaseSpec) X(coordination, LeaseList) \
 	X(discovery, EndpointSlice) X(discovery, Endpoint) X(discovery, EndpointConditions) \

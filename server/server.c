@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 #include "lib/pki.h"
+#include "server/crd.h"
 #include "server/ctrl.h"
 #include "lib/version.h"
 #include "agent/agent.h"
@@ -28,6 +29,8 @@ static void store_closed(void *arg)
 	srv->svc_alloc = NULL;
 	rbac_stop(srv->rbac);
 	srv->rbac = NULL;
+	crd_serve_stop(srv->crd);
+	srv->crd = NULL;
 	srv->store = NULL;
 	uv_close((uv_handle_t *)&srv->sigterm, NULL);
 	uv_close((uv_handle_t *)&srv->sigint, NULL);
@@ -208,6 +211,7 @@ int server_run(const struct server_config *cfg)
 	}
 	srv.svc_alloc = svc_alloc_start(&srv);
 	srv.rbac = rbac_start(&srv);
+	srv.crd = crd_serve_start(&srv);
 	bootstrap_objects(&srv);
 	rbac_bootstrap(&srv);
 	srv.ctrl_ns = ctrl_namespace_start(&srv);
@@ -225,6 +229,7 @@ out:
 	if (uv_loop_close(&loop) != 0)
 		log_warn("event loop closed with handles still open");
 	server_release(&srv);
+	crd_serve_release();
 	buf_release(&err);
 	if (lock >= 0)
 		close(lock);

@@ -11,6 +11,7 @@
  */
 #include "internal.h"
 #include "server/kinds.h"
+#include "server/crd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -968,6 +969,8 @@ void table_row(const struct kind *k, const cJSON *obj, int include_object, int f
 	int64_t now = wall_seconds();
 	if (k->row) {
 		k->row(obj, cells, now);
+	} else if (k->col_paths) {
+		crd_table_cells(k, obj, cells, now);
 	} else {
 		cell_name(cells, obj);
 		cell_raw(cells, json_strv(obj, "metadata", "creationTimestamp", NULL));

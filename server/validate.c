@@ -803,7 +803,9 @@ static void validate_owner_refs(const cJSON *refs, struct field_errors *errs)
  * validateKubeFinalizerName (a name without '/' must be a standard one). */
 static void validate_finalizers(const cJSON *fins, struct field_errors *errs)
 {
-	static const char *const standard[] = { "kubernetes", "orphan", "foregroundDeletion" };
+	/* the CRD cleanup finalizer: CRDs are validated by apimachinery's rules, which allow it */
+	static const char *const standard[] = { "kubernetes", "orphan", "foregroundDeletion",
+						"customresourcecleanup.apiextensions.k8s.io" };
 	const cJSON *f;
 	int orphan = 0, foreground = 0, i = 0;
 	if (fins && !cJSON_IsArray(fins)) {
