@@ -319,7 +319,7 @@ size_t sch_types(const struct sch_type *const **out);
 	X(authentication, TokenReviewSpec) X(authentication, TokenReviewStatus) X(authentication, TokenReview) \
 	X(certificates, CertificateSigningRequest) X(certificates, CertificateSigningRequestSpec) \
 	X(certificates, CertificateSigningRequestStatus) X(certificates, CertificateSigningRequestCondition) \
-	X(certificates, CertificateSigningRequestList) X(certificates, v1beta1_CertificateSigningRequest) \
+	X(certificates, CertificateSigningRequestList) X(certificates, v1beta1_CertificateSigningRequestSpec) X(certificates, v1beta1_CertificateSigningRequest) \
 	X(certificates, v1beta1_CertificateSigningRequestList)
 
 #define SCH_DECLARE_TYPE(group, kind) extern const struct sch_type sch_##group##_##kind;

@@ -91,10 +91,49 @@ const struct sch_type sch_certificates_CertificateSigningRequest = {
 	.nfields = ARRAY_SIZE(csr_fields),
 	.doc = "A request for a certificate from a signer, approved or denied, then signed.",
 };
+/* v1beta1's spec: the same fields, but signerName is optional (a pointer, defaulted from the
+ * request), so kubectl 1.20's client-side validation accepts 1.18-era manifests. */
+static const struct sch_field csr_spec_v1beta1_fields[] = {
+	{ "request", 1, SK_BYTES, SL_NONE, SF_REQUIRED | SF_KEEP_ZERO, NULL, NULL, NULL,
+	  "A PEM-encoded PKCS#10 CERTIFICATE REQUEST, base64 in JSON." },
+	{ "signerName", 7, SK_STRING, SL_NONE, SF_KEEP_ZERO, NULL, NULL, NULL,
+	  "The signer asked to sign the request; when absent, guessed from the request." },
+	{ "expirationSeconds", 8, SK_INT32, SL_NONE, 0, NULL, NULL, NULL,
+	  "The validity asked for the certificate, at least 600 seconds; the signer may shorten it." },
+	{ "usages", 5, SK_STRING, SL_ATOMIC, 0, NULL, NULL, NULL,
+	  "Key usages and extended key usages asked for (\"digital signature\", \"client auth\", ...)." },
+	{ "username", 2, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
+	  "The user who created the request; set by the server." },
+	{ "uid", 3, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
+	  "The uid of the user who created the request; set by the server." },
+	{ "groups", 4, SK_STRING, SL_ATOMIC, 0, NULL, NULL, NULL,
+	  "The groups of the user who created the request; set by the server." },
+	{ "extra", 6, SK_STRING, SL_ATOMIC, SF_MAP, NULL, NULL, NULL,
+	  "Extra attributes of the user who created the request; set by the server." },
+};
+const struct sch_type sch_certificates_v1beta1_CertificateSigningRequestSpec = {
+	.name = "io.k8s.api.certificates.v1beta1.CertificateSigningRequestSpec",
+	.fields = csr_spec_v1beta1_fields,
+	.nfields = ARRAY_SIZE(csr_spec_v1beta1_fields),
+	.doc = "What a certificate signing request asks for, and who asked (v1beta1).",
+};
+
+static const struct sch_field csr_v1beta1_fields[] = {
+	{ "apiVersion", 0, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
+	  "API version of this representation." },
+	{ "kind", 0, SK_STRING, SL_NONE, 0, NULL, NULL, NULL,
+	  "Kind of this object: CertificateSigningRequest." },
+	{ "metadata", 1, SK_OBJECT, SL_NONE, 0, NULL, NULL, &sch_meta_ObjectMeta,
+	  "Standard object metadata." },
+	{ "spec", 2, SK_OBJECT, SL_NONE, SF_REQUIRED, NULL, NULL, &sch_certificates_v1beta1_CertificateSigningRequestSpec,
+	  "The request; immutable." },
+	{ "status", 3, SK_OBJECT, SL_NONE, 0, NULL, NULL, &sch_certificates_CertificateSigningRequestStatus,
+	  "Approval and the issued certificate." },
+};
 const struct sch_type sch_certificates_v1beta1_CertificateSigningRequest = {
 	.name = "io.k8s.api.certificates.v1beta1.CertificateSigningRequest",
-	.fields = csr_fields,
-	.nfields = ARRAY_SIZE(csr_fields),
+	.fields = csr_v1beta1_fields,
+	.nfields = ARRAY_SIZE(csr_v1beta1_fields),
 	.doc = "A request for a certificate (deprecated version of certificates.k8s.io/v1).",
 };
 
