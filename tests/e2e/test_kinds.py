@@ -79,16 +79,21 @@ def test_invalid_objects(kubectl, tmp_path):
 
 def test_forbidden_updates(kubectl, tmp_path):
     kubectl("create", "deployment", "d", "--image=nginx")
-    r = apply_yaml(kubectl, tmp_path, "d.yaml", """\
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: d}
-        spec:
-          selector: {matchLabels: {app: d, tier: web}}
-          template:
-            metadata: {labels: {app: d, tier: web}}
-            spec: {containers: [{name: nginx, image: nginx}]}
-        """, verb="replace")
+    # kubectl replace GETs the object for its resourceVersion, then PUTs: the deployment
+    # controller's writes in between make it 409 Conflict (upstream too), and a user retries.
+    for _ in range(20):
+        r = apply_yaml(kubectl, tmp_path, "d.yaml", """\
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: d}
+            spec:
+              selector: {matchLabels: {app: d, tier: web}}
+              template:
+                metadata: {labels: {app: d, tier: web}}
+                spec: {containers: [{name: nginx, image: nginx}]}
+            """, verb="replace")
+        if "the object has been modified" not in r.stderr:
+            break
     assert ('spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"d", '
             '"tier":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable') in r.stderr
     kubectl("run", "p", "--image=nginx")
