@@ -907,7 +907,9 @@ static void update_against(struct api_req *req, struct store_kv *kv, void (*retr
 	if (check_namespace(req, meta) < 0)
 		goto fail;
 	int64_t want = 0;
-	if (rv && *rv && (parse_int64(rv, 1, INT64_MAX, &want) < 0 || want != kv->mod_rev)) {
+	/* "0" (as "" or none) asks for no precondition: an unconditional update, as upstream's
+	 * registry treats a zero resourceVersion. */
+	if (rv && *rv && strcmp(rv, "0") && (parse_int64(rv, 1, INT64_MAX, &want) < 0 || want != kv->mod_rev)) {
 		api_error_conflict(&req->err, req->kind, req->name, NULL);
 		goto fail;
 	}

@@ -207,7 +207,12 @@ static cJSON *type_schema(const struct sch_type *t, int v2)
 		json_set_str(o, "description", t->doc);
 	json_set_str(o, "type", "object");
 	properties(t, props, req, v2);
-	json_set(o, "properties", props);
+	if (t->flags & ST_ANY) { /* free-form: no properties, so clients accept any member */
+		cJSON_Delete(props);
+		json_set_bool(o, "x-kubernetes-preserve-unknown-fields", 1);
+	} else {
+		json_set(o, "properties", props);
+	}
 	if (cJSON_GetArraySize(req))
 		json_set(o, "required", req);
 	else

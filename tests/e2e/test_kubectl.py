@@ -129,6 +129,11 @@ def test_label_annotate(kubectl, tmp_path):
     p = kubectl.run("patch", "cm", "lab", "-p", '{"metadata":{"labels":"invalid"}}', check=False)
     assert 'Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string' in p.stderr
     assert json.loads(kubectl("get", "cm", "lab", "-o", "json"))["metadata"]["labels"] == {"app": "web"}
+    # A resourceVersion of "0" is no precondition (upstream's unconditional update).
+    f = tmp_path / "rv0.json"
+    f.write_text(json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                             "metadata": {"name": "lab", "resourceVersion": "0"}, "data": {"k": "v"}}))
+    assert kubectl("replace", "-f", str(f)).strip() == "configmap/lab replaced"
 
 
 def test_api_resources(kubectl):
