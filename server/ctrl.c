@@ -528,12 +528,24 @@ void ctrl_update(struct ctrl_mgr *m, const char *manager, const struct kind *k, 
 	free(body);
 }
 
+static void patch_as(struct ctrl_mgr *m, const char *ctype, const char *manager, const struct kind *k,
+		     const char *ns, const char *name, const char *sub, const cJSON *patch, client_cb *cb, void *data)
+{
+	char *body = json_print_str(patch);
+	call(m, VERB_PATCH, manager, k, ns, name, sub, ctype, body, cb, data);
+	free(body);
+}
+
 void ctrl_patch(struct ctrl_mgr *m, const char *manager, const struct kind *k, const char *ns, const char *name,
 		const char *sub, const cJSON *patch, client_cb *cb, void *data)
 {
-	char *body = json_print_str(patch);
-	call(m, VERB_PATCH, manager, k, ns, name, sub, "application/merge-patch+json", body, cb, data);
-	free(body);
+	patch_as(m, "application/merge-patch+json", manager, k, ns, name, sub, patch, cb, data);
+}
+
+void ctrl_patch_strategic(struct ctrl_mgr *m, const char *manager, const struct kind *k, const char *ns,
+			  const char *name, const char *sub, const cJSON *patch, client_cb *cb, void *data)
+{
+	patch_as(m, "application/strategic-merge-patch+json", manager, k, ns, name, sub, patch, cb, data);
 }
 
 void ctrl_delete(struct ctrl_mgr *m, const struct kind *k, const char *ns, const char *name, const char *uid,

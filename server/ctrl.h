@@ -102,6 +102,9 @@ void ctrl_update(struct ctrl_mgr *m, const char *manager, const struct kind *k, 
 /* PATCH (merge patch) of name (sub: NULL or "status"). */
 void ctrl_patch(struct ctrl_mgr *m, const char *manager, const struct kind *k, const char *ns, const char *name,
 		const char *sub, const cJSON *patch, client_cb *cb, void *data);
+/* The same as a strategic merge patch (lists such as conditions merge by their key). */
+void ctrl_patch_strategic(struct ctrl_mgr *m, const char *manager, const struct kind *k, const char *ns,
+			  const char *name, const char *sub, const cJSON *patch, client_cb *cb, void *data);
 /* DELETE of name, with a uid precondition (may be NULL) and a propagation policy (may be NULL). */
 void ctrl_delete(struct ctrl_mgr *m, const struct kind *k, const char *ns, const char *name, const char *uid,
 		 const char *policy, client_cb *cb, void *data);

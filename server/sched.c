@@ -114,14 +114,19 @@ void sched_patch_status(struct sched *s, const struct sched_pod *p, const char *
 	int nom_changed = nominate && strcmp(cur ? cur : "", nominate);
 	if (!changed && !nom_changed)
 		goto out;
+	/* As upstream: a strategic merge patch of what changed, without a resourceVersion
+	 * precondition, so a cache a write behind (a pod just bound) cannot lose it. */
 	cJSON *patch = cJSON_CreateObject(), *st = json_obj_force(patch, "status");
-	json_set_str(json_obj_force(patch, "metadata"), "resourceVersion", json_strv(pod, "metadata", "resourceVersion", NULL));
-	if (changed)
-		json_set(st, "conditions", cJSON_Duplicate(json_getv(pod, "status", "conditions", NULL), 1));
+	if (changed) {
+		cJSON *conds = cJSON_AddArrayToObject(st, "conditions"), *c;
+		cJSON_ArrayForEach(c, json_getv(pod, "status", "conditions", NULL))
+			if (!strcmp(jstr0(c, "type"), cond))
+				cJSON_AddItemToArray(conds, cJSON_Duplicate(c, 1));
+	}
 	if (nom_changed)
 		json_set(st, "nominatedNodeName", *nominate ? cJSON_CreateString(nominate) : cJSON_CreateNull());
 	s->calls++;
-	ctrl_patch(s->m, SCHED_NAME, s->pod_kind, p->ns, p->name, "status", patch, patch_answered, s);
+	ctrl_patch_strategic(s->m, SCHED_NAME, s->pod_kind, p->ns, p->name, "status", patch, patch_answered, s);
 	cJSON_Delete(patch);
 out:
 	cJSON_Delete(pod);
