@@ -10,6 +10,10 @@
  * the finalizer and the API deletes the namespace. A namespace whose content is still going
  * (pods terminating, finalizers pending) is looked at again after a delay that grows to 5 s, and
  * at once when a pass's deletes have all answered.
+ * The first pass over a namespace comes GRACE_MS after the controller sees it terminating, as
+ * upstream's namespaceDeletionGracePeriod (5 s). kube has one API server, so the HA reasons
+ * upstream gives for it do not apply, but clients see the namespace Terminating for that long
+ * and some rely on it (kubectl up to 1.22 fails `wait --for=delete` on an object already gone).
  * TODO(issue 5): move onto the shared informers and work queues.
  */
 #include "internal.h"
@@ -19,11 +23,13 @@
 
 #define RETRY_MIN_MS 100
 #define RETRY_MAX_MS 5000
+#define GRACE_MS 5000
 
 struct ns_item {
 	struct ns_item *next;
 	char *name;
 	int inflight;    /* deletes of this pass not answered yet */
+	uint64_t due;    /* no pass before this (uv_now): the grace period */
 	uint64_t delay;  /* next retry delay */
 };
 
@@ -76,9 +82,10 @@ static void enqueue(struct ctrl_namespace *c, const char *name)
 	struct ns_item *i = xcalloc(1, sizeof(*i));
 	i->name = xstrdup(name);
 	i->delay = RETRY_MIN_MS;
+	i->due = uv_now(c->srv->loop) + GRACE_MS;
 	i->next = c->items;
 	c->items = i;
-	schedule(c, 0);
+	schedule(c, GRACE_MS);
 }
 
 static void drop(struct ctrl_namespace *c, struct ns_item *item)
@@ -196,6 +203,11 @@ static int pass(struct ctrl_namespace *c, struct ns_item *item)
 		return 1;
 	if (item->inflight)
 		return 0;
+	uint64_t now = uv_now(c->srv->loop);
+	if (now < item->due) {
+		schedule(c, item->due - now);
+		return 0;
+	}
 	if (delete_content(c, item) == 0)
 		finalize(c, item, kv);
 	else if (!item->inflight) {

@@ -211,7 +211,7 @@ static void ipam_stop(void *data)
 void ctrl_nodeipam_start(struct ctrl_mgr *m)
 {
 	const struct server_config *cfg = ctrl_server(m)->cfg;
-	if (!cfg->cluster_cidr.family)
+	if (!cfg->cluster_cidr.family || !cfg->allocate_node_cidrs)
 		return;
 	struct nodeipam *c = xcalloc(1, sizeof(*c));
 	c->m = m;

@@ -24,6 +24,7 @@ void server_options_init(struct server_options *o)
 	o->cluster_dns = "10.43.0.10";
 	o->cluster_domain = "cluster.local";
 	o->flannel_backend = "vxlan";
+	o->allocate_node_cidrs = 1;
 	o->authorization_mode = "Node,RBAC";
 	o->datastore_endpoint = "sqlite";
 	o->compact_min_revisions = 1000;
@@ -66,6 +67,7 @@ void server_options_cmd(struct server_options *o, struct opt_cmd *cmd)
 		O("cluster-dns", OPT_STRING, &o->cluster_dns, "Networking", "Cluster DNS service IP", 0, 0, "IP"),
 		O("cluster-domain", OPT_STRING, &o->cluster_domain, "Networking", "Cluster domain", 0, 0, "DOMAIN"),
 		O("flannel-backend", OPT_STRING, &o->flannel_backend, "Networking", "Pod network between nodes: vxlan, host-gw or none", 0, 0, "BACKEND"),
+		O("allocate-node-cidrs", OPT_BOOL, &o->allocate_node_cidrs, "Networking", "Give each Node a pod network from --cluster-cidr (default true; with false, a node's spec.podCIDR is set by whoever registers it)", 0, 0, NULL),
 		O("disable-agent", OPT_BOOL, &o->disable_agent, "Agent", "Do not run the embedded agent", 0, 0, NULL),
 		O("node-ip", OPT_LIST, &o->node_ip, "Agent", "IP address the embedded agent's node advertises (default: the address of the default route's interface)", 0, 0, "IP"),
 		O("node-label", OPT_LIST, &o->node_label, "Agent", "Label of the embedded agent's node, KEY=VALUE (repeatable)", 0, 0, "LABEL"),
@@ -186,6 +188,7 @@ int server_options_complete(const struct server_options *o, struct server_config
 	cfg->kubelet_port = (int)o->kubelet_port;
 	cfg->registries_config = xstrdup(o->registries_config ? o->registries_config : "");
 	cfg->disable_scheduler = o->disable_scheduler;
+	cfg->allocate_node_cidrs = o->allocate_node_cidrs;
 	if (strcmp(o->datastore_endpoint, "sqlite") && !starts_with(o->datastore_endpoint, "sqlite://"))
 		buf_addf(err, "--datastore-endpoint: \"%s\" is not supported: only \"sqlite\" is available\n",
 			 o->datastore_endpoint);

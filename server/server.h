@@ -63,6 +63,7 @@ struct server_options {
 	char *cluster_dns;
 	char *cluster_domain;
 	char *flannel_backend;         /* --flannel-backend: vxlan, host-gw or none */
+	int allocate_node_cidrs;       /* --allocate-node-cidrs (default 1) */
 	char *node_name;
 	int disable_agent;
 	int disable_scheduler;
@@ -116,6 +117,7 @@ struct server_config {
 	int kubelet_port;
 	char *registries_config;      /* the embedded agent's registries.yaml (k3s's format) */
 	int disable_scheduler;
+	int allocate_node_cidrs;  /* the node IPAM controller runs */
 	int debug;
 	char *log_path;
 	int64_t compact_min_revs;

@@ -162,7 +162,8 @@ compat_setup() {
 
 # In place of kube-apiserver and kube-controller-manager: one kube server with the settings
 # test-cmd.sh gives them that kube has (bind address, port, service range, token file, client
-# CA file, its admission plugin lists, authorization mode).
+# CA file, its admission plugin lists, authorization mode; no node CIDR allocation, as
+# kube-controller-manager runs without --allocate-node-cidrs).
 compat_start_server() {
 	local data="${KUBE_TEMP}/kube"
 	mkdir -p "$data"
@@ -174,7 +175,7 @@ compat_start_server() {
 		--https-listen-port "${SECURE_API_PORT}" \
 		--tls-san localhost \
 		--write-kubeconfig "${KUBE_TEMP}/kube.yaml" \
-		--disable-agent --disable-scheduler \
+		--disable-agent --disable-scheduler --allocate-node-cidrs=false \
 		--service-cidr 10.0.0.0/24 \
 		--token-auth-file "${KUBE_ROOT}/hack/testdata/auth-tokens.csv" \
 		--client-ca-file "${KUBE_ROOT}/hack/testdata/ca.crt" \

@@ -288,6 +288,16 @@ def test_creation_in_terminating_namespace_is_forbidden(kubectl, tmp_path):
     wait_for(lambda: kubectl.run("get", "namespace", "ending", check=False).returncode == 1, what="namespace gone")
 
 
+def test_namespace_terminating_grace(kubectl):
+    """As upstream's namespace controller, a deleted namespace is left Terminating for 5 s before its
+    content goes; `kubectl wait --for=delete` then sees it go."""
+    kubectl("create", "namespace", "slow")
+    kubectl("delete", "namespace", "slow", "--wait=false")
+    assert kubectl("get", "namespace", "slow", "-o", "jsonpath={.status.phase}") == "Terminating"
+    out = kubectl("wait", "--for=delete", "namespace/slow", "--timeout=60s", timeout=90)
+    assert out.strip() == "namespace/slow condition met"
+
+
 def test_field_validation(kubectl, tmp_path):
     f = tmp_path / "bad.yaml"
     f.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fv\nspec:\n  replica: 1\n"

@@ -8,12 +8,15 @@
 - GET /metrics (Prometheus text), for system:masters and system:monitoring only;
 - --client-ca-file: client certificates of another CA authenticate (CN user, O groups) and the
   handshake names that CA;
-- --enable-admission-plugins / --disable-admission-plugins.
+- --enable-admission-plugins / --disable-admission-plugins;
+- --allocate-node-cidrs=false: Nodes keep the spec they were created with, so a replace without
+  spec.podCIDR is accepted (test-cmd's node tests).
 Real kubectl (oldest and newest supported), raw HTTPS where kubectl cannot show the wire.
 """
 import json
 import os
 import subprocess
+import time
 import urllib.request
 
 import pytest
@@ -147,7 +150,8 @@ def settings_server(tmp_path_factory):
                    "--enable-admission-plugins", "LimitRanger,ResourceQuota",
                    "--disable-admission-plugins",
                    "ServiceAccount,PersistentVolumeLabel,DefaultStorageClass,DefaultTolerationSeconds,"
-                   "MutatingAdmissionWebhook,ValidatingAdmissionWebhook,StorageObjectInUseProtection"]).start()
+                   "MutatingAdmissionWebhook,ValidatingAdmissionWebhook,StorageObjectInUseProtection",
+                   "--allocate-node-cidrs=false"]).start()
     s.ca_dir, s.other_dir = ca, other
     yield s
     rc = s.stop()
@@ -244,6 +248,26 @@ def test_disabled_admission_plugins(settings_server, tmp_path, version):
         assert p.returncode == 0, p.stderr
     got = api_get(s, f"/api/v1/namespaces/default/persistentvolumeclaims/{name}")
     assert "finalizers" not in got["metadata"] and "storageClassName" not in got["spec"], got
+
+
+@pytest.mark.parametrize("version", KUBECTL_VERSIONS)
+def test_no_node_cidr_allocation(settings_server, tmp_path, version):
+    s = settings_server
+    name = f"node-{version}"
+    node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}}
+    f = tmp_path / "node.json"
+    f.write_text(json.dumps(node))
+    p = kubectl_as(version, s, tmp_path, "--token", "admin-token", "create", "-f", str(f))
+    assert p.returncode == 0, p.stderr
+    # Nothing to wait for: with allocation on, the controller patches a new Node within
+    # milliseconds; a second leaves room for it to have done so wrongly.
+    time.sleep(1)
+    assert "podCIDR" not in api_get(s, f"/api/v1/nodes/{name}")["spec"]
+    node["metadata"]["annotations"] = {"a": "b"}
+    f.write_text(json.dumps(node))
+    p = kubectl_as(version, s, tmp_path, "--token", "admin-token", "replace", "-f", str(f))
+    assert p.returncode == 0 and f"node/{name} replaced" in p.stdout, p.stderr
+    assert api(s, "DELETE", f"/api/v1/nodes/{name}")[0] == 200
 
 
 def test_bad_settings_refuse_to_start(tmp_path):
