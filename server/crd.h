@@ -45,6 +45,9 @@ void crd_serve_release(void);
 const char *crd_conflict(const cJSON *obj);
 /* The cells after Name of a custom resource's Table row: its printer columns (table.c). */
 void crd_table_cells(const struct kind *k, const cJSON *obj, cJSON *cells, int64_t now);
+/* The openAPIV3Schema of a custom kind's version (borrowed; NULL if none or not a custom kind),
+ * and whether its CRD sets preserveUnknownFields. */
+const cJSON *crd_schema(const struct kind *k, int *preserve_unknown);
 /* The value at a JSONPath of the simple form ".a.b[0].c" in obj, or NULL (borrowed). */
 const cJSON *crd_jsonpath(const cJSON *obj, const char *path);
 

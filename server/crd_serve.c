@@ -27,6 +27,8 @@ struct crd_kind {
 	char **cats;             /* NULL-ended */
 	struct table_col *cols;  /* Name, the printer columns (or Age), end */
 	char **paths;            /* a JSONPath per column after Name, NULL-ended */
+	cJSON *schema;           /* the version's openAPIV3Schema, or NULL */
+	int preserve_unknown;    /* the CRD's spec.preserveUnknownFields */
 };
 
 struct crd_entry {
@@ -190,6 +192,13 @@ static cJSON *cell(const struct table_col *col, const cJSON *v, int64_t now)
 	return c;
 }
 
+const cJSON *crd_schema(const struct kind *k, int *preserve_unknown)
+{
+	const struct crd_kind *ck = k->flags & KIND_CUSTOM ? k->custom : NULL;
+	*preserve_unknown = ck && ck->preserve_unknown;
+	return ck ? ck->schema : NULL;
+}
+
 void crd_table_cells(const struct kind *k, const cJSON *obj, cJSON *cells, int64_t now)
 {
 	const char *name = json_strv(obj, "metadata", "name", NULL);
@@ -229,6 +238,9 @@ static struct crd_kind *kind_new(const cJSON *crd, const cJSON *version)
 			ck->shorts[i++] = xstrdup(sn->valuestring);
 	ck->cats = string_list(json_getv(names, "categories", NULL));
 	set_columns(ck, version);
+	const cJSON *schema = json_getv(version, "schema", "openAPIV3Schema", NULL);
+	ck->schema = cJSON_IsObject(schema) ? cJSON_Duplicate(schema, 1) : NULL;
+	ck->preserve_unknown = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "preserveUnknownFields"));
 	struct kind *k = &ck->k;
 	k->group = ck->group, k->version = ck->version, k->kind = ck->kindname;
 	k->plural = ck->plural, k->singular = ck->singular;
@@ -380,6 +392,7 @@ static void kind_free(struct crd_kind *ck)
 		free(*c);
 	free(ck->cats);
 	free_columns(ck);
+	cJSON_Delete(ck->schema);
 	free(ck);
 }
 

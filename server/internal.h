@@ -144,6 +144,9 @@ void kind_prefix(const struct kind *k, const char *ns, struct buf *out);
  * caller owns k and keeps it alive after removal (requests and watches may still point to it). */
 void registry_add(struct kind *k);
 void registry_remove(const struct kind *k);
+/* Changes whenever a kind is added or removed: what derives from the set of kinds (the OpenAPI
+ * documents) is rebuilt when it differs from the value it was built at. */
+unsigned registry_generation(void);
 /* Calls fn(k, data) for each kind registry_add registers from now on (until registry_unwatch). */
 typedef void registry_watch_fn(const struct kind *k, void *data);
 void registry_watch(registry_watch_fn *fn, void *data);
@@ -441,7 +444,8 @@ void table_single(const struct kind *k, const cJSON *obj, int include_object, st
  * path was one of them (and the request was answered). */
 int discovery_serve(struct server *srv, struct http_request *hreq);
 
-/* Appends the OpenAPI v3 document of a group-version (openapi.c; built once, then kept). */
+/* Appends the OpenAPI v3 document of a group-version (openapi.c; built once, then kept until
+ * the set of kinds changes). */
 void openapi_v3(const char *group, const char *version, struct buf *out);
 /* Its SHA-256 (hex), for the index's serverRelativeURL. */
 const char *openapi_v3_hash(const char *group, const char *version);
@@ -452,7 +456,12 @@ struct sch_type;
  * references ("#/definitions/NAME", a plain $ref) over OpenAPI v3's ("#/components/schemas/
  * NAME" through allOf). */
 void openapi_schemas(const struct sch_type *const *roots, size_t n, int swagger2, cJSON *out);
-/* The Swagger 2.0 document of every served kind (openapi_v2.c; built on first use, then kept):
+/* Adds to defs the definitions of custom kind k and its list (their CRD's schema), and names
+ * one of them (kind: k->kind or k->list_kind) as upstream does (com.example.stable.v1.CronTab). */
+void openapi_custom_definitions(const struct kind *k, int swagger2, cJSON *defs);
+void openapi_custom_name(const struct kind *k, const char *kind, char *out, size_t n);
+/* The Swagger 2.0 document of every served kind (openapi_v2.c; built on first use, then kept
+ * until the set of kinds changes):
  * JSON, or gnostic's protobuf encoding of the same document when proto is set. Sets *len to
  * its length and *etag to its quoted ETag. */
 const char *openapi_v2(int proto, size_t *len, const char **etag);

@@ -9,7 +9,13 @@
  * version's kinds, under upstream's definition names, with the x-kubernetes-* extensions the
  * schema records, and the kinds carry x-kubernetes-group-version-kind. Scalars that upstream
  * defines once (Quantity, Time, MicroTime, IntOrString, RawExtension) are references to shared
- * definitions. Documents are built on first request and kept (they never change).
+ * definitions. Custom resources get the definitions upstream's CRD builder gives them: the
+ * version's openAPIV3Schema, named by the reversed group (com.example.stable.v1.CronTab), with
+ * apiVersion, kind and a reference to ObjectMeta, and a List definition; the Swagger 2.0 copy is
+ * cut down as upstream's ToStructuralOpenAPIV2 does (no junctors, no nullable; a schema that
+ * keeps unknown fields loses its properties, else kubectl 1.20's client-side validation would
+ * refuse them). Documents are built on first request and kept until the set of kinds changes
+ * (registry_generation).
  * openapi_schemas, the closure and per-field schema logic, also serves the Swagger 2.0 document
  * (openapi_v2.c), which differs only in how references are written.
  */
@@ -19,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/crd.h"
 #include "server/schema.h"
 #include "lib/pki.h"
 
@@ -251,6 +258,176 @@ static void scalar_definitions(cJSON *schemas)
 	}
 }
 
+/* ---- custom resources -------------------------------------------------------------------- */
+
+void openapi_custom_name(const struct kind *k, const char *kind, char *out, size_t n)
+{
+	/* upstream's ToRESTFriendlyName of group/version.kind: the group's labels reversed */
+	struct buf b = BUF_INIT;
+	const char *g = k->group, *end = g + strlen(g);
+	while (end > g) {
+		const char *dot = end;
+		while (dot > g && dot[-1] != '.')
+			dot--;
+		buf_addf(&b, "%.*s.", (int)(end - dot), dot);
+		end = dot > g ? dot - 1 : g;
+	}
+	snprintf(out, n, "%s%s.%s", b.data ? b.data : "", k->version, kind);
+	buf_release(&b);
+}
+
+/* A reference with a description: a plain $ref beside it (v2), through allOf (v3). */
+static cJSON *ref_doc(const char *name, int v2, const char *doc)
+{
+	cJSON *o;
+	if (v2) {
+		o = ref(name, 1);
+	} else {
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "allOf"), ref(name, 0));
+	}
+	json_set_str(o, "description", doc);
+	return o;
+}
+
+static cJSON *string_prop(const char *doc)
+{
+	cJSON *o = cJSON_CreateObject();
+	json_set_str(o, "description", doc);
+	json_set_str(o, "type", "string");
+	return o;
+}
+
+#define DOC_API_VERSION "The versioned schema of this representation of an object (group/version)."
+#define DOC_KIND "The kind of this object, in CamelCase."
+#define DOC_METADATA "Standard object's metadata."
+
+static int is_true(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+/* Drops name from s's required list. */
+static void not_required(cJSON *s, const char *name)
+{
+	cJSON *req = cJSON_GetObjectItemCaseSensitive(s, "required"), *r, *next;
+	for (r = req ? req->child : NULL; r; r = next) {
+		next = r->next;
+		if (cJSON_IsString(r) && !strcmp(r->valuestring, name))
+			cJSON_Delete(cJSON_DetachItemViaPointer(req, r));
+	}
+}
+
+/* upstream's ToStructuralOpenAPIV2, in place, over s and every schema under it. */
+static void to_v2(cJSON *s)
+{
+	if (!cJSON_IsObject(s))
+		return;
+	static const char *const junctors[] = { "allOf", "oneOf", "anyOf", "not" };
+	for (size_t i = 0; i < ARRAY_SIZE(junctors); i++)
+		json_del(s, junctors[i]);
+	cJSON *p;
+	cJSON_ArrayForEach(p, json_obj(s, "properties")) {
+		if (is_true(p, "nullable"))
+			not_required(s, p->string);
+		to_v2(p);
+	}
+	cJSON *ap = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
+	if (cJSON_IsObject(ap)) {
+		if (is_true(ap, "nullable"))
+			json_del(s, "required");
+		to_v2(ap);
+	}
+	to_v2(cJSON_GetObjectItemCaseSensitive(s, "items"));
+	if (is_true(s, "nullable")) {
+		json_del(s, "type");
+		json_del(s, "nullable");
+		json_del(s, "items");
+		json_del(s, "properties");
+	}
+	if (is_true(s, "x-kubernetes-preserve-unknown-fields")) {
+		json_del(s, "items");
+		json_del(s, "properties");
+	}
+	const char *t = json_str(s, "type");
+	if (t && !strcmp(t, "array") && !cJSON_GetObjectItemCaseSensitive(s, "items"))
+		json_del(s, "type");
+}
+
+/* apiVersion, kind and metadata on the embedded objects (x-kubernetes-embedded-resource) under s. */
+static void embedded(cJSON *s, int v2)
+{
+	if (!cJSON_IsObject(s))
+		return;
+	cJSON *p;
+	cJSON_ArrayForEach(p, json_obj(s, "properties"))
+		embedded(p, v2);
+	embedded(cJSON_GetObjectItemCaseSensitive(s, "items"), v2);
+	embedded(cJSON_GetObjectItemCaseSensitive(s, "additionalProperties"), v2);
+	if ((v2 && is_true(s, "x-kubernetes-preserve-unknown-fields")) || !is_true(s, "x-kubernetes-embedded-resource"))
+		return;
+	cJSON *props = json_obj_force(s, "properties");
+	json_set(props, "apiVersion", string_prop(DOC_API_VERSION));
+	json_set(props, "kind", string_prop(DOC_KIND));
+	json_set(props, "metadata", ref_doc(sch_meta_ObjectMeta.name, v2, DOC_METADATA));
+	not_required(s, "kind");
+	not_required(s, "apiVersion");
+	cJSON *req = cJSON_GetObjectItemCaseSensitive(s, "required");
+	if (!cJSON_IsArray(req)) {
+		req = cJSON_CreateArray();
+		json_set(s, "required", req);
+	}
+	cJSON_AddItemToArray(req, cJSON_CreateString("kind"));
+	cJSON_AddItemToArray(req, cJSON_CreateString("apiVersion"));
+}
+
+/* The definitions of a custom kind and its list, as upstream's CRD OpenAPI builder makes them. */
+void openapi_custom_definitions(const struct kind *k, int v2, cJSON *defs)
+{
+	int preserve;
+	const cJSON *schema = crd_schema(k, &preserve);
+	char name[256], list_name[256];
+	openapi_custom_name(k, k->kind, name, sizeof(name));
+	openapi_custom_name(k, k->list_kind, list_name, sizeof(list_name));
+	cJSON *o;
+	if (!schema || (v2 && (preserve || is_true(schema, "x-kubernetes-preserve-unknown-fields")))) {
+		/* no properties: kubectl would take the listed ones for all there may be */
+		o = cJSON_CreateObject();
+		json_set_str(o, "type", "object");
+	} else {
+		o = cJSON_Duplicate(schema, 1);
+		if (v2)
+			to_v2(o);
+		cJSON *props = json_obj_force(o, "properties");
+		json_set(props, "metadata", ref_doc(sch_meta_ObjectMeta.name, v2, DOC_METADATA));
+		json_set(props, "apiVersion", string_prop(DOC_API_VERSION));
+		json_set(props, "kind", string_prop(DOC_KIND));
+		embedded(o, v2);
+	}
+	cJSON *g = cJSON_AddArrayToObject(o, "x-kubernetes-group-version-kind");
+	add_gvk(g, k->group, k->version, k->kind);
+	json_set(defs, name, o);
+
+	cJSON *l = cJSON_CreateObject(), *props = cJSON_CreateObject(), *items = cJSON_CreateObject();
+	char *doc = xasprintf("%s is a list of %s", k->list_kind, k->kind);
+	json_set_str(l, "description", doc);
+	free(doc);
+	json_set_str(l, "type", "object");
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(l, "required"), cJSON_CreateString("items"));
+	json_set(props, "apiVersion", string_prop(DOC_API_VERSION));
+	doc = xasprintf("List of %s.", k->plural);
+	json_set_str(items, "description", doc);
+	free(doc);
+	json_set_str(items, "type", "array");
+	json_set(items, "items", ref(name, v2));
+	json_set(props, "items", items);
+	json_set(props, "kind", string_prop(DOC_KIND));
+	json_set(props, "metadata", ref_doc(sch_meta_ListMeta.name, v2, "Standard list metadata."));
+	json_set(l, "properties", props);
+	add_gvk(cJSON_AddArrayToObject(l, "x-kubernetes-group-version-kind"), k->group, k->version, k->list_kind);
+	json_set(defs, list_name, l);
+}
+
 void openapi_schemas(const struct sch_type *const *roots, size_t n, int swagger2, cJSON *out)
 {
 	struct closure *c = xcalloc(1, sizeof(*c));
@@ -258,6 +435,8 @@ void openapi_schemas(const struct sch_type *const *roots, size_t n, int swagger2
 		reach(c, roots[i]);
 	reach(c, sch_kind_type("", "v1", "Status"));
 	reach(c, sch_kind_type("", "v1", "DeleteOptions"));
+	reach(c, &sch_meta_ObjectMeta);
+	reach(c, &sch_meta_ListMeta);
 	for (size_t i = 0; i < c->n; i++)
 		json_set(out, c->v[i]->name, type_schema(c->v[i], swagger2));
 	scalar_definitions(out);
@@ -307,6 +486,11 @@ static void build(const char *group, const char *version, struct buf *out)
 	json_set(doc, "info", info);
 	json_set(doc, "paths", paths(group, version, roots, &nroots));
 	openapi_schemas(roots, nroots, 0, schemas);
+	for (size_t i = 0; i < registry_count(); i++) {
+		const struct kind *k = registry_at(i);
+		if (k->flags & KIND_CUSTOM && !strcmp(k->group, group) && !strcmp(k->version, version))
+			openapi_custom_definitions(k, 0, schemas);
+	}
 	json_set(comp, "schemas", schemas);
 	json_set(doc, "components", comp);
 	json_print(doc, out);
@@ -314,13 +498,14 @@ static void build(const char *group, const char *version, struct buf *out)
 	free(roots);
 }
 
-/* Built documents: they derive from static tables only, so they are built once per process. */
+/* Built documents, kept while the set of kinds stays the same. */
 static struct {
 	char *gv;
 	char *doc;
 	size_t len;
 	char hash[65];
-} cache[32];
+	unsigned gen;    /* registry_generation() when built */
+} cache[64];
 
 /* The cached document of group/version (built on first use). */
 static int cached(const char *group, const char *version)
@@ -330,12 +515,17 @@ static int cached(const char *group, const char *version)
 	size_t i;
 	for (i = 0; i < ARRAY_SIZE(cache) && cache[i].gv; i++)
 		if (!strcmp(cache[i].gv, gv))
-			return (int)i;
+			break;
 	if (i == ARRAY_SIZE(cache))
 		return -1;
+	if (cache[i].gv && cache[i].gen == registry_generation())
+		return (int)i;
 	struct buf b = BUF_INIT;
 	build(group, version, &b);
-	cache[i].gv = xstrdup(gv);
+	if (!cache[i].gv)
+		cache[i].gv = xstrdup(gv);
+	free(cache[i].doc);
+	cache[i].gen = registry_generation();
 	pki_sha256_hex(b.data, b.len, cache[i].hash);
 	cache[i].doc = buf_detach(&b, &cache[i].len);
 	return (int)i;

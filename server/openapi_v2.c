@@ -20,8 +20,8 @@
  * (Paths, Definitions, Properties, Responses) turning each key into a Named* entry, oneof
  * wrappers (ParametersItem, Parameter, NonBodyParameter, ...) choosing their branch from the
  * value, and vendor extensions (x-*) becoming NamedAny with the value's text in Any.yaml (JSON
- * is YAML). Both forms are built once, on first request, and kept with their ETags: the
- * document derives from static tables only.
+ * is YAML). Both forms are built on first request and kept with their ETags until the set of
+ * kinds changes (a CRD served, changed or gone).
  */
 #include "internal.h"
 
@@ -308,13 +308,22 @@ static void target_names(struct target *t)
 		snprintf(t->base, sizeof(t->base), "/api/%s", t->k->version);
 }
 
-/* The definition name of a kind: its schema's, or upstream's form for a kind without one. */
+/* The definition name of a kind: its schema's, a custom kind's, or upstream's form for a kind
+ * without one. */
 static void def_name(const char *group, const char *version, const char *kind, char *out, size_t n)
 {
 	const struct sch_type *st = sch_kind_type(group, version, kind);
 	if (st) {
 		snprintf(out, n, "%s", st->name);
 		return;
+	}
+	for (size_t i = 0; i < registry_count(); i++) {
+		const struct kind *k = registry_at(i);
+		if (k->flags & KIND_CUSTOM && !strcmp(k->group, group) && !strcmp(k->version, version) &&
+		    (!strcmp(k->kind, kind) || !strcmp(k->list_kind, kind))) {
+			openapi_custom_name(k, kind, out, n);
+			return;
+		}
 	}
 	size_t glen = *group ? strcspn(group, ".") : 4;
 	snprintf(out, n, "io.k8s.api.%.*s.%s.%s", (int)glen, *group ? group : "core", version, kind);
@@ -515,6 +524,8 @@ static cJSON *definitions(void)
 	for (size_t i = 0; i < registry_count(); i++) {
 		const struct kind *k = registry_at(i);
 		struct kind_sub subs[8];
+		if (k->flags & KIND_CUSTOM)
+			openapi_custom_definitions(k, 1, defs);
 		open_definition(defs, k->group, k->version, k->kind);
 		if (!(k->flags & KIND_VIRTUAL))
 			open_definition(defs, k->group, k->version, k->list_kind);
@@ -1046,10 +1057,14 @@ static struct {
 	char *data[2]; /* JSON, protobuf */
 	size_t len[2];
 	char etag[2][68];
+	unsigned gen;  /* registry_generation() when built */
 } doc_cache;
 
 static void build(void)
 {
+	free(doc_cache.data[0]);
+	free(doc_cache.data[1]);
+	doc_cache.gen = registry_generation();
 	cJSON *doc = document();
 	struct buf json = BUF_INIT, pb = BUF_INIT;
 	json_print(doc, &json);
@@ -1066,7 +1081,7 @@ static void build(void)
 
 const char *openapi_v2(int proto, size_t *len, const char **etag)
 {
-	if (!doc_cache.data[0])
+	if (!doc_cache.data[0] || doc_cache.gen != registry_generation())
 		build();
 	*len = doc_cache.len[proto ? 1 : 0];
 	*etag = doc_cache.etag[proto ? 1 : 0];

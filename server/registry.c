@@ -227,6 +227,7 @@ static int initialized;
 /* Kinds registered at run time, and the groups of every kind (the table's, then theirs). */
 static struct kind **dyn;
 static size_t ndyn, dyn_cap;
+static unsigned generation; /* counts registry_add and registry_remove calls */
 static struct api_group *all_groups;
 static size_t nall_groups;
 
@@ -321,6 +322,11 @@ static struct registry_listener {
 } *listeners;
 static size_t nlisteners;
 
+unsigned registry_generation(void)
+{
+	return generation;
+}
+
 void registry_watch(registry_watch_fn *fn, void *data)
 {
 	listeners = xrealloc(listeners, (nlisteners + 1) * sizeof(*listeners));
@@ -345,6 +351,7 @@ void registry_add(struct kind *k)
 		dyn = xrealloc(dyn, dyn_cap * sizeof(*dyn));
 	}
 	dyn[ndyn++] = k;
+	generation++;
 	groups_rebuild();
 	for (size_t i = 0; i < nlisteners; i++)
 		listeners[i].fn(k, listeners[i].data);
@@ -358,6 +365,7 @@ void registry_remove(const struct kind *k)
 			ndyn--;
 			break;
 		}
+	generation++;
 	groups_rebuild();
 }
 

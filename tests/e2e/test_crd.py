@@ -102,3 +102,62 @@ def test_crd_client_status_delete_restart(server, client):
     wait_for(lambda: api(server, "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")[0] == 404,
              what="CRD deleted")
     assert api(server, "GET", "/apis/example.com/v1/namespaces/default/widgets")[0] == 404
+
+
+GIZMO = {
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
+    "metadata": {"name": "gizmos.tools.example.org"},
+    "spec": {
+        "group": "tools.example.org",
+        "scope": "Namespaced",
+        "names": {"plural": "gizmos", "singular": "gizmo", "kind": "Gizmo"},
+        "versions": [{
+            "name": "v1", "served": True, "storage": True,
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {
+                "type": "object", "description": "What the gizmo should be.", "required": ["size"],
+                "properties": {"size": {"type": "integer", "description": "How big the gizmo is."},
+                               "note": {"type": "string", "nullable": True},
+                               "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True,
+                                         "properties": {"a": {"type": "string"}}}}}}}},
+        }],
+    },
+}
+
+
+def test_crd_openapi(server, kubectl):
+    """A CRD's schema is published in /openapi/v3 (its group-version's document) and /openapi/v2,
+    under upstream's names, with the v2 copy cut down as upstream's; kubectl explain reads it; the
+    definitions go with the CRD."""
+    code, out = api(server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", GIZMO)
+    assert code in (201, 409), out
+    wait_for(lambda: established(server, "gizmos.tools.example.org"), what="CRD established")
+    index = api_get(server, "/openapi/v3")["paths"]
+    url = wait_for(lambda: index.get("apis/tools.example.org/v1", {}).get("serverRelativeURL")
+                   or api_get(server, "/openapi/v3")["paths"].get("apis/tools.example.org/v1", {}).get("serverRelativeURL"),
+                   what="the group-version in the OpenAPI v3 index")
+    schemas = api_get(server, url)["components"]["schemas"]
+    g = schemas["org.example.tools.v1.Gizmo"]
+    assert g["x-kubernetes-group-version-kind"] == [{"group": "tools.example.org", "kind": "Gizmo", "version": "v1"}]
+    assert g["properties"]["spec"]["properties"]["size"] == {"type": "integer", "description": "How big the gizmo is."}
+    assert g["properties"]["metadata"]["allOf"] == [{"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}]
+    assert {"apiVersion", "kind"} <= set(g["properties"])
+    lst = schemas["org.example.tools.v1.GizmoList"]
+    assert lst["properties"]["items"]["items"] == {"$ref": "#/components/schemas/org.example.tools.v1.Gizmo"}
+    assert "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" in schemas
+
+    v2 = api_get(server, "/openapi/v2")
+    d = v2["definitions"]["org.example.tools.v1.Gizmo"]
+    spec = d["properties"]["spec"]["properties"]
+    assert spec["note"] == {}                      # nullable: untyped in v2
+    assert "properties" not in spec["extra"]      # keeps unknown fields: no properties in v2
+    assert d["properties"]["metadata"]["$ref"] == "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+    assert "/apis/tools.example.org/v1/namespaces/{namespace}/gizmos/{name}" in v2["paths"]
+
+    out = kubectl("explain", "gizmo.spec")
+    assert "size" in out and "How big the gizmo is." in out and "What the gizmo should be." in out
+
+    assert api(server, "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.tools.example.org")[0] == 200
+    wait_for(lambda: "apis/tools.example.org/v1" not in api_get(server, "/openapi/v3")["paths"]
+             and "org.example.tools.v1.Gizmo" not in api_get(server, "/openapi/v2")["definitions"],
+             what="the definitions gone with the CRD")
