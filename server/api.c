@@ -333,10 +333,27 @@ static int check_fields(struct api_req *req, cJSON *obj, const char *api_version
 	return 0;
 }
 
+/* Upstream decodes the body into its Go type first: a value of the wrong JSON type fails there
+ * with 400 and encoding/json's words. Returns 0 or fills req->err. */
+static int check_decode(struct api_req *req, const cJSON *obj, const char *api_version, const char *kind)
+{
+	char group[128] = "";
+	const char *slash = strchr(api_version, '/'), *version = slash ? slash + 1 : api_version;
+	if (slash)
+		snprintf(group, sizeof(group), "%.*s", (int)MIN((size_t)(slash - api_version), sizeof(group) - 1), api_version);
+	struct buf msg = BUF_INIT;
+	if (sch_check_decode(sch_kind_type(group, version, kind), obj, &msg) == 0)
+		return 0;
+	api_error_bad_request(&req->err, "%s in version \"%s\" cannot be handled as a %s: %s", kind, version, kind,
+			      buf_str(&msg));
+	buf_release(&msg);
+	return -1;
+}
+
 int api_decode_object(struct api_req *req, const char *api_version, const char *kind)
 {
 	if (decode_body(req, kind) < 0 || check_type(req, req->body, api_version, kind) < 0 ||
-	    check_fields(req, req->body, api_version, kind) < 0)
+	    check_decode(req, req->body, api_version, kind) < 0 || check_fields(req, req->body, api_version, kind) < 0)
 		return -1;
 	return 0;
 }

@@ -137,6 +137,9 @@ struct buf;
  * described in msg as upstream's unstructured converter words it ("cannot restore map from
  * string") (schema_check.c). */
 int sch_check_types(const struct sch_type *t, const struct cJSON *obj, struct buf *msg);
+/* The same check for a decoded request body, the mismatch worded as encoding/json does ("json:
+ * cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container"). */
+int sch_check_decode(const struct sch_type *t, const struct cJSON *obj, struct buf *msg);
 
 /* Every type, for the OpenAPI documents: sets *out to an array of pointers to static types and
  * returns its length. Each type appears once; a definition name appears once. */

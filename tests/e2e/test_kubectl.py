@@ -5,7 +5,7 @@ import time
 
 import yaml
 
-from conftest import wait_for
+from conftest import api, wait_for
 
 CM = """apiVersion: v1
 kind: ConfigMap
@@ -14,7 +14,7 @@ metadata:
   labels:
     app: web
 data:
-  key: {value}
+  key: "{value}"
 """
 
 
@@ -310,6 +310,22 @@ def test_field_validation(kubectl, tmp_path):
     p = kubectl.run("create", "--validate=warn", "-f", str(f))
     assert 'Warning: unknown field "spec.replica"' in p.stderr
     assert kubectl("get", "deploy", "fv", "-o", "jsonpath={.spec.replicas}") == "1"
+
+
+def test_body_of_wrong_types(kubectl, server, tmp_path):
+    """A value of the wrong JSON type fails decoding, before validation, with 400 and Go's words."""
+    f = tmp_path / "bad.yaml"
+    f.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: wt}\nspec: {containers: x}\n")
+    p = kubectl.run("create", "-f", str(f), check=False)
+    assert p.returncode == 1
+    assert ('Error from server (BadRequest): error when creating "%s": Pod in version "v1" cannot be handled as a '
+            'Pod: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container'
+            % f) in p.stderr
+    code, out = api(server, "POST", "/apis/apps/v1/namespaces/default/deployments",
+                    {"metadata": {"name": "wt"}, "spec": {"replicas": "3"}})
+    assert code == 400 and out["reason"] == "BadRequest", out
+    assert out["message"] == ('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal '
+                              'string into Go struct field DeploymentSpec.spec.replicas of type int32')
 
 
 def test_events_shared_between_apis(kubectl, tmp_path):

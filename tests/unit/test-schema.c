@@ -454,3 +454,46 @@ TEST_IMPL(schema_dump)
 		FAIL("cannot write %s", file);
 	return 0;
 }
+
+/* A body value of the wrong JSON type, worded as encoding/json (create/update) and as the
+ * unstructured converter (patch results). */
+TEST_IMPL(schema_check_decode)
+{
+	static const struct {
+		const char *json, *decode, *convert;
+	} cases[] = {
+		{ "{\"spec\":{\"containers\":\"x\"}}",
+		  "json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container",
+		  "cannot restore slice from string" },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\",\"ports\":[{\"containerPort\":\"80\"}]}]}}",
+		  "json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32",
+		  "cannot convert string to int32" },
+		{ "{\"metadata\":{\"labels\":{\"a\":1}}}",
+		  "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string",
+		  "cannot convert int64 to string" },
+		{ "{\"metadata\":{\"labels\":[]}}",
+		  "json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type map[string]string",
+		  "cannot restore map from slice" },
+		{ "{\"spec\":{\"containers\":[7]}}",
+		  "json: cannot unmarshal number into Go struct field PodSpec.spec.containers of type v1.Container",
+		  "cannot restore struct from: int64" },
+		{ "{\"metadata\":{\"creationTimestamp\":5},\"spec\":{\"containers\":null}}", NULL, NULL },
+	};
+	const struct sch_type *pod = sch_kind_type("", "v1", "Pod");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cJSON *obj = json_parse(cases[i].json, strlen(cases[i].json), NULL);
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		int ra = sch_check_decode(pod, obj, &a), rb = sch_check_types(pod, obj, &b);
+		if (cases[i].decode) {
+			ASSERT(ra < 0 && rb < 0);
+			ASSERT_STR(buf_str(&a), cases[i].decode);
+			ASSERT_STR(buf_str(&b), cases[i].convert);
+		} else {
+			ASSERT(ra == 0);
+		}
+		buf_release(&a);
+		buf_release(&b);
+		cJSON_Delete(obj);
+	}
+	return 0;
+}
