@@ -154,6 +154,16 @@ def test_crd_openapi(server, kubectl):
     assert d["properties"]["metadata"]["$ref"] == "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
     assert "/apis/tools.example.org/v1/namespaces/{namespace}/gizmos/{name}" in v2["paths"]
 
+    patch_op = v2["paths"]["/apis/tools.example.org/v1/namespaces/{namespace}/gizmos/{name}"]["patch"]
+    assert "application/strategic-merge-patch+json" not in patch_op["consumes"]
+    # so kubectl apply computes a merge patch, without warnings about the schema
+    for size in (1, 1, 2):
+        p = kubectl.run("apply", "-f", "-", input=json.dumps(
+            {"apiVersion": "tools.example.org/v1", "kind": "Gizmo", "metadata": {"name": "g"}, "spec": {"size": size}}))
+        assert "warning" not in p.stderr.lower(), p.stderr
+    assert kubectl("get", "gizmo", "g", "-o", "jsonpath={.spec.size}") == "2"
+    kubectl("delete", "gizmo", "g")
+
     out = kubectl("explain", "gizmo.spec")
     assert "size" in out and "How big the gizmo is." in out and "What the gizmo should be." in out
 
