@@ -163,3 +163,24 @@ def test_crd_scale_validation(server):
     code, out = api(server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", two)
     assert code == 422, out
     assert [c["field"] for c in out["details"]["causes"]] == ["spec.versions[1].subresources.scale.specReplicasPath"]
+
+
+def test_crd_scale_v1beta1(server):
+    """A v1beta1 CRD's top-level subresources.scale is validated there and served by every version."""
+    beta = {"apiVersion": "apiextensions.k8s.io/v1beta1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": f"levers.{GROUP}"},
+            "spec": {"group": GROUP, "version": "v1", "names": {"plural": "levers", "kind": "Lever"},
+                     "subresources": {"scale": {"specReplicasPath": ".spec.n", "statusReplicasPath": "status.n"}}}}
+    path = "/apis/apiextensions.k8s.io/v1beta1/customresourcedefinitions"
+    code, out = api(server, "POST", path, beta)
+    assert code == 422, out
+    assert [c["field"] for c in out["details"]["causes"]] == ["spec.subresources.scale.statusReplicasPath"], out
+    beta["spec"]["subresources"]["scale"]["statusReplicasPath"] = ".status.n"
+    code, out = api(server, "POST", path, beta)
+    assert code == 201, out
+    wait_for(lambda: served(server, f"/apis/{GROUP}/v1/namespaces/default/levers"), what="levers served")
+    code, out = api(server, "POST", f"/apis/{GROUP}/v1/namespaces/default/levers",
+                    {"apiVersion": f"{GROUP}/v1", "kind": "Lever", "metadata": {"name": "l1"}, "spec": {"n": 2}})
+    assert code == 201, out
+    sc = api_get(server, f"/apis/{GROUP}/v1/namespaces/default/levers/l1/scale")
+    assert sc["spec"] == {"replicas": 2} and sc["status"] == {"replicas": 0}, sc
