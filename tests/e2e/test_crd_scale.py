@@ -137,6 +137,21 @@ def test_crd_scale_api(server):
     assert code == 400 and 'the spec replicas field ".spec.scaling.count" cannot be empty' in out["message"], out
 
 
+def test_crd_scale_python_client(server, client):
+    from kubernetes import client as k8s_client
+    create_crds(server)
+    create_dial(server, "d1", {"scaling": {"count": 1}})
+    co = k8s_client.CustomObjectsApi(client)
+    sc = co.get_namespaced_custom_object_scale(GROUP, "v1", "default", "dials", "d1")
+    assert sc["spec"] == {"replicas": 1} and sc["status"] == {"replicas": 2, "selector": "app=dial"}
+    sc = co.patch_namespaced_custom_object_scale(GROUP, "v1", "default", "dials", "d1", {"spec": {"replicas": 5}})
+    assert sc["kind"] == "Scale" and sc["spec"] == {"replicas": 5}
+    sc["spec"]["replicas"] = 0
+    sc = co.replace_namespaced_custom_object_scale(GROUP, "v1", "default", "dials", "d1", sc)
+    assert sc["spec"] == {"replicas": 0}
+    assert co.get_namespaced_custom_object(GROUP, "v1", "default", "dials", "d1")["spec"]["scaling"] == {"count": 0}
+
+
 def test_crd_scale_validation(server):
     bad = crd("gauges", "Gauge", {"specReplicasPath": "spec.count", "statusReplicasPath": ".spec.count",
                                   "labelSelectorPath": ".metadata.labels"})
