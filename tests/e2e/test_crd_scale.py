@@ -152,6 +152,30 @@ def test_crd_scale_python_client(server, client):
     assert co.get_namespaced_custom_object(GROUP, "v1", "default", "dials", "d1")["spec"]["scaling"] == {"count": 0}
 
 
+def test_budget_counts_custom_controller_scale(server):
+    """A budget over pods that a custom resource controls expects as many pods as its Scale says."""
+    create_crds(server)
+    uid = create_dial(server, "d1", {"scaling": {"count": 4}})["metadata"]["uid"]
+    for i in range(2):
+        pod = {"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": f"p{i}", "labels": {"app": "dial"}, "ownerReferences": [
+                   {"apiVersion": f"{GROUP}/v1", "kind": "Dial", "name": "d1", "uid": uid, "controller": True}]},
+               "spec": {"nodeName": "nowhere", "containers": [{"name": "c", "image": "busybox"}]}}
+        code, out = api(server, "POST", "/api/v1/namespaces/default/pods", pod)
+        assert code == 201, out
+    pdb = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "b"},
+           "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": "dial"}}}}
+    code, out = api(server, "POST", "/apis/policy/v1/namespaces/default/poddisruptionbudgets", pdb)
+    assert code == 201, out
+
+    def status():
+        st = api_get(server, "/apis/policy/v1/namespaces/default/poddisruptionbudgets/b").get("status", {})
+        return st if st.get("observedGeneration") == 1 else None
+
+    st = wait_for(status, what="budget status")
+    assert (st["expectedPods"], st["desiredHealthy"]) == (4, 3), st
+
+
 def test_crd_scale_validation(server):
     bad = crd("gauges", "Gauge", {"specReplicasPath": "spec.count", "statusReplicasPath": ".spec.count",
                                   "labelSelectorPath": ".metadata.labels"})
