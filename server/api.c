@@ -23,10 +23,11 @@
 #include "server/smp.h"
 #include "server/apply.h"
 #include "server/sched.h"
+#include "server/scale.h"
 
 #define MAX_ATTEMPTS 16
 
-static cJSON *to_scale(const cJSON *obj);
+static cJSON *to_scale(struct api_req *req, const cJSON *obj, int lenient);
 static int is_scale(const struct api_req *req);
 
 /* ---- responses --------------------------------------------------------------------------- */
@@ -173,9 +174,13 @@ void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv)
 {
 	if (req->sub && !strcmp(req->sub, "scale")) {
 		struct buf out = BUF_INIT;
-		cJSON *obj = obj_parse(kv), *sc = to_scale(obj);
-		json_print(sc, &out);
+		cJSON *obj = obj_parse(kv), *sc = to_scale(req, obj, 0);
 		cJSON_Delete(obj);
+		if (!sc) {
+			api_fail(req);
+			return;
+		}
+		json_print(sc, &out);
 		cJSON_Delete(sc);
 		api_reply(req, code, &out);
 		buf_release(&out);
@@ -382,52 +387,60 @@ static int is_scale(const struct api_req *req)
 	return req->sub && !strcmp(req->sub, "scale");
 }
 
-/* The LabelSelector of a spec.selector (caller frees): a copy, or for a ReplicationController's
- * label map (neither matchLabels nor matchExpressions, some string values) {"matchLabels": map}. */
-static cJSON *scale_label_selector(const cJSON *sel)
+/* The Scale of obj, an object of req's kind, or NULL with req->err set: upstream answers a
+ * custom resource without spec replicas with an internal error, a value of the wrong type with
+ * the accessor's error (500, no reason). lenient: see scale_of. */
+static cJSON *to_scale(struct api_req *req, const cJSON *obj, int lenient)
 {
-	const cJSON *e;
-	int map = cJSON_IsObject(sel) && !json_obj(sel, "matchLabels") && !cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions");
-	cJSON_ArrayForEach(e, sel)
-		map = map && cJSON_IsString(e);
-	if (!map || !cJSON_GetArraySize(sel))
-		return sel ? cJSON_Duplicate(sel, 1) : NULL;
-	cJSON *ls = cJSON_CreateObject();
-	json_set(ls, "matchLabels", cJSON_Duplicate(sel, 1));
-	return ls;
+	struct buf err = BUF_INIT;
+	cJSON *sc;
+	int r = scale_of(req->kind, obj, lenient, &sc, &err);
+	if (r == -ENOENT)
+		api_error_internal(&req->err, "%s", buf_str(&err));
+	else if (r < 0)
+		api_error_set(&req->err, 500, "", "%s", buf_str(&err));
+	buf_release(&err);
+	return sc;
 }
 
-/* The autoscaling/v1 Scale view of an object. */
-static cJSON *to_scale(const cJSON *obj)
+/* The Scale's replicas (0 when absent, as Go decodes it), or -1 with req->err set when it is not
+ * an integer or, for a built-in kind, out of range (upstream's ValidateScale). */
+static int scale_replicas(struct api_req *req, const cJSON *sc, int64_t *n)
 {
-	static const char *const meta_keys[] = { "name", "namespace", "uid", "resourceVersion", "creationTimestamp" };
-	cJSON *sc = cJSON_CreateObject(), *meta = json_obj_force(sc, "metadata");
-	const cJSON *om = json_obj(obj, "metadata");
-	json_set_str(sc, "kind", "Scale");
-	json_set_str(sc, "apiVersion", "autoscaling/v1");
-	for (size_t i = 0; i < ARRAY_SIZE(meta_keys); i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(om, meta_keys[i]);
-		if (v)
-			json_set(meta, meta_keys[i], cJSON_Duplicate(v, 1));
+	const cJSON *r = json_getv(sc, "spec", "replicas", NULL);
+	*n = 0;
+	if (!r || (json_int(json_obj(sc, "spec"), "replicas", n) == 0 &&
+		   ((req->kind->flags & KIND_CUSTOM) || (*n >= 0 && *n <= INT32_MAX))))
+		return 0;
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	field_errors_add(&errs, FE_INVALID, "spec.replicas", r, "must be greater than or equal to 0");
+	api_error_invalid(&req->err, &(struct kind){ .group = "autoscaling", .kind = "Scale", .qualified_kind = "Scale.autoscaling" },
+			  req->name, &errs);
+	return -1;
+}
+
+/* Writes the Scale's replicas into obj (at the kind's path) and, for a custom resource, checks
+ * the result as upstream's ValidateScaleSpec/Status do. Returns 0 or -1 with req->err set. */
+static int scale_into(struct api_req *req, cJSON *obj, int64_t n)
+{
+	struct scale_paths p;
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	struct buf err = BUF_INIT;
+	scale_paths_of(req->kind, &p);
+	if (p.custom && n == SCALE_NO_REPLICAS) {
+		api_error_bad_request(&req->err, "the spec replicas field \"%s\" cannot be empty", p.spec_replicas);
+		return -1;
 	}
-	int64_t want = 1, have = 0;
-	json_int(json_obj(obj, "spec"), "replicas", &want);
-	json_int(json_obj(obj, "status"), "replicas", &have);
-	json_set_int(json_obj_force(sc, "spec"), "replicas", want);
-	cJSON *st = json_obj_force(sc, "status");
-	json_set_int(st, "replicas", have);
-	struct selector sel;
-	struct buf s = BUF_INIT;
-	cJSON *ls = scale_label_selector(json_getv(obj, "spec", "selector", NULL));
-	if (selector_from_json(ls, &sel, NULL) == 0) {
-		selector_string(&sel, &s);
-		selector_release(&sel);
+	if (scale_set_replicas(req->kind, obj, n, &err) < 0) {
+		api_error_set(&req->err, 500, "", "%s", buf_str(&err));
+		buf_release(&err);
+		return -1;
 	}
-	if (s.len)
-		json_set_str(st, "selector", s.data);
-	buf_release(&s);
-	cJSON_Delete(ls);
-	return sc;
+	scale_validate_custom(req->kind, obj, &errs);
+	if (!errs.n)
+		return 0;
+	api_error_invalid(&req->err, req->kind, req->name, &errs);
+	return -1;
 }
 
 /* Builds the new object from the current one and a Scale document (taking ownership of sc).
@@ -436,17 +449,8 @@ static cJSON *from_scale(struct api_req *req, const struct store_kv *kv, cJSON *
 {
 	cJSON *obj = NULL;
 	int64_t n;
-	if (check_type(req, sc, "autoscaling/v1", "Scale") < 0)
+	if (check_type(req, sc, "autoscaling/v1", "Scale") < 0 || scale_replicas(req, sc, &n) < 0)
 		goto out;
-	const cJSON *r = json_getv(sc, "spec", "replicas", NULL);
-	if (r && (json_int(json_obj(sc, "spec"), "replicas", &n) < 0 || n < 0 || n > INT32_MAX)) {
-		struct field_errors errs = FIELD_ERRORS_INIT;
-		field_errors_add(&errs, FE_INVALID, "spec.replicas", r, "must be greater than or equal to 0");
-		api_error_invalid(&req->err, &(struct kind){ .group = "autoscaling", .kind = "Scale",
-							     .qualified_kind = "Scale.autoscaling" },
-				  req->name, &errs);
-		goto out;
-	}
 	obj = obj_parse(kv);
 	cJSON *meta = json_obj_force(obj, "metadata");
 	const char *rv = json_strv(sc, "metadata", "resourceVersion", NULL);
@@ -457,8 +461,10 @@ static cJSON *from_scale(struct api_req *req, const struct store_kv *kv, cJSON *
 	const char *name = json_strv(sc, "metadata", "name", NULL);
 	if (name && *name)
 		json_set_str(meta, "name", name);
-	if (r)
-		json_set_int(json_obj_force(obj, "spec"), "replicas", n);
+	if (scale_into(req, obj, n) < 0) {
+		cJSON_Delete(obj);
+		obj = NULL;
+	}
 out:
 	cJSON_Delete(sc);
 	return obj;
@@ -549,7 +555,11 @@ void api_reply_dry_run(struct api_req *req, int code, const char *rv)
 	else
 		json_del(meta, "resourceVersion");
 	if (is_scale(req)) { /* the scale subresource answers a Scale, dry run or not */
-		cJSON *sc = to_scale(req->obj);
+		cJSON *sc = to_scale(req, req->obj, 0);
+		if (!sc) {
+			api_fail(req);
+			return;
+		}
 		json_print(sc, &out);
 		cJSON_Delete(sc);
 	} else {
@@ -1217,9 +1227,10 @@ static void patch_attempt(struct api_req *req)
 	}
 	cJSON *doc = obj_parse_as(req->kind, kv);
 	if (is_scale(req)) {
-		cJSON *sc = to_scale(doc);
+		cJSON *sc = to_scale(req, doc, 1);
 		cJSON_Delete(doc);
-		doc = sc;
+		if (!(doc = sc))
+			goto fail;
 	}
 	media_type(req->content_type, mt, sizeof(mt));
 	if (!strcmp(mt, "application/json-patch+json")) {

@@ -214,6 +214,66 @@ static void validate_versions(const cJSON *spec, int beta, struct field_errors *
 		field_errors_add(errs, FE_INVALID, "spec.versions", vs, "must have at least one version marked as served");
 }
 
+/* One path of subresources.scale at base: upstream's validateSimpleJSONPath, then the prefixes
+ * it must start with (under names them in the message). */
+static void validate_scale_path(const cJSON *scale, const char *base, const char *key, const char *const *prefixes,
+				const char *under, struct field_errors *errs)
+{
+	const char *v = json_str(scale, key);
+	char *path = xasprintf("%s.scale.%s", base, key);
+	int ok = 0;
+	for (size_t i = 0; v && prefixes[i]; i++)
+		ok |= !strncmp(v, prefixes[i], strlen(prefixes[i]));
+	if (!v || !*v) {
+		if (strcmp(key, "labelSelectorPath"))
+			field_errors_add(errs, FE_REQUIRED, path, NULL, NULL);
+	} else if (*v != '.') {
+		field_errors_add_str(errs, FE_INVALID, path, v, "must be a simple json path starting with .");
+	} else if (!ok) {
+		field_errors_add_str(errs, FE_INVALID, path, v, "should be a json path under %s", under);
+	}
+	free(path);
+}
+
+/* upstream's ValidateCustomResourceDefinitionSubresources of subresources at base. */
+static void validate_subresources(const cJSON *subs, const char *base, struct field_errors *errs)
+{
+	static const char *const spec[] = { ".spec.", NULL }, *const status[] = { ".status.", NULL },
+			  *const either[] = { ".spec.", ".status.", NULL };
+	const cJSON *scale = json_obj(subs, "scale");
+	if (!scale)
+		return;
+	validate_scale_path(scale, base, "specReplicasPath", spec, ".spec", errs);
+	validate_scale_path(scale, base, "statusReplicasPath", status, ".status", errs);
+	validate_scale_path(scale, base, "labelSelectorPath", either, "either .spec or .status", errs);
+}
+
+/* The subresources of every version are checked where upstream reports them: at
+ * spec.subresources when they are the same in all versions (its conversion to the internal
+ * form moves them there), else at each version's. */
+static void validate_all_subresources(const cJSON *spec, struct field_errors *errs)
+{
+	const cJSON *vs = json_getv(spec, "versions", NULL), *v, *first = NULL;
+	int same = 1;
+	size_t i = 0;
+	if (json_obj(spec, "subresources"))
+		validate_subresources(json_obj(spec, "subresources"), "spec.subresources", errs);
+	cJSON_ArrayForEach(v, vs) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "subresources");
+		if (v == vs->child)
+			first = s;
+		else if (!(s == first || (s && first && cJSON_Compare(s, first, 1))))
+			same = 0;
+	}
+	if (same && first)
+		return validate_subresources(first, "spec.subresources", errs);
+	cJSON_ArrayForEach(v, vs) {
+		char base[64];
+		snprintf(base, sizeof(base), "spec.versions[%zu].subresources", i++);
+		validate_subresources(json_obj(v, "subresources"), base, errs);
+	}
+}
+
 static void validate_with(const cJSON *obj, const cJSON *old, int beta, struct field_errors *errs)
 {
 	const cJSON *spec = json_obj(obj, "spec"), *names = json_obj(spec, "names");
@@ -243,6 +303,7 @@ static void validate_with(const cJSON *obj, const cJSON *old, int beta, struct f
 	cJSON_ArrayForEach(ov, json_getv(old, "spec", "versions", NULL))
 		lax |= !json_strv(ov, "schema", "openAPIV3Schema", "type", NULL);
 	validate_versions(spec, lax, errs);
+	validate_all_subresources(spec, errs);
 	int puf = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "preserveUnknownFields"));
 	int old_puf = cJSON_IsTrue(json_getv(old, "spec", "preserveUnknownFields", NULL));
 	if (!beta && puf && !old_puf)

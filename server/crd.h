@@ -48,6 +48,9 @@ void crd_table_cells(const struct kind *k, const cJSON *obj, cJSON *cells, int64
 /* The openAPIV3Schema of a custom kind's version (borrowed; NULL if none or not a custom kind),
  * and whether its CRD sets preserveUnknownFields. */
 const cJSON *crd_schema(const struct kind *k, int *preserve_unknown);
+/* The paths of a custom kind's scale subresource (borrowed from k; "" for a path not set).
+ * Returns 0, or -1 when k is not a custom kind with a scale subresource. */
+int crd_scale_paths(const struct kind *k, const char **spec, const char **status, const char **selector);
 /* The value at a JSONPath of the simple form ".a.b[0].c" in obj, or NULL (borrowed). */
 const cJSON *crd_jsonpath(const cJSON *obj, const char *path);
 

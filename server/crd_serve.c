@@ -29,6 +29,9 @@ struct crd_kind {
 	char **paths;            /* a JSONPath per column after Name, NULL-ended */
 	cJSON *schema;           /* the version's openAPIV3Schema, or NULL */
 	int preserve_unknown;    /* the CRD's spec.preserveUnknownFields */
+	/* subresources.scale (KIND_SCALE): specReplicasPath, statusReplicasPath, labelSelectorPath
+	 * ("" when not set) */
+	char *scale_spec, *scale_status, *scale_selector;
 };
 
 struct crd_entry {
@@ -199,6 +202,15 @@ const cJSON *crd_schema(const struct kind *k, int *preserve_unknown)
 	return ck ? ck->schema : NULL;
 }
 
+int crd_scale_paths(const struct kind *k, const char **spec, const char **status, const char **selector)
+{
+	const struct crd_kind *ck = k->flags & KIND_CUSTOM ? k->custom : NULL;
+	if (!ck || !(k->flags & KIND_SCALE) || !ck->scale_spec)
+		return -1;
+	*spec = ck->scale_spec, *status = ck->scale_status, *selector = ck->scale_selector;
+	return 0;
+}
+
 void crd_table_cells(const struct kind *k, const cJSON *obj, cJSON *cells, int64_t now)
 {
 	const char *name = json_strv(obj, "metadata", "name", NULL);
@@ -248,6 +260,13 @@ static struct crd_kind *kind_new(const cJSON *crd, const cJSON *version)
 	k->flags = KIND_CUSTOM | KIND_GENERATION | (scope && !strcmp(scope, "Cluster") ? 0 : KIND_NAMESPACED);
 	if (json_getv(version, "subresources", "status", NULL))
 		k->flags |= KIND_STATUS;
+	const cJSON *scale = json_getv(version, "subresources", "scale", NULL);
+	if (cJSON_IsObject(scale)) {
+		k->flags |= KIND_SCALE;
+		ck->scale_spec = dup_or(json_str(scale, "specReplicasPath"), NULL);
+		ck->scale_status = dup_or(json_str(scale, "statusReplicasPath"), NULL);
+		ck->scale_selector = dup_or(json_str(scale, "labelSelectorPath"), NULL);
+	}
 	for (char **c = ck->cats; *c; c++)
 		if (!strcmp(*c, "all"))
 			k->flags |= KIND_ALL;
@@ -393,6 +412,7 @@ static void kind_free(struct crd_kind *ck)
 	free(ck->cats);
 	free_columns(ck);
 	cJSON_Delete(ck->schema);
+	free(ck->scale_spec), free(ck->scale_status), free(ck->scale_selector);
 	free(ck);
 }
 

@@ -17,6 +17,7 @@
  */
 #include "server/nodes.h"
 #include "server/workload.h"
+#include "server/scale.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,8 +76,8 @@ static int scaled(const cJSON *v, int64_t total, int64_t *out, struct buf *why)
 
 /* ---- expected pods: the scales of the pods' controllers ----------------------------------------- */
 
-/* The stored object of the controller ref points to (uid checked), or NULL. */
-static cJSON *controller_of(struct ctrl_mgr *m, const cJSON *ref, const char *ns)
+/* The stored object of the controller ref points to (uid checked), and its kind in *kp, or NULL. */
+static cJSON *controller_of(struct ctrl_mgr *m, const cJSON *ref, const char *ns, const struct kind **kp)
 {
 	const char *av = json_str(ref, "apiVersion"), *kind = json_str(ref, "kind"), *uid = json_str(ref, "uid");
 	const char *slash = av ? strchr(av, '/') : NULL;
@@ -95,23 +96,36 @@ static cJSON *controller_of(struct ctrl_mgr *m, const cJSON *ref, const char *ns
 		cJSON_Delete(obj);
 		return NULL;
 	}
+	*kp = k;
 	return obj;
 }
 
 /* upstream's finders: a ReplicaSet's Deployment, else the controller with a scale subresource.
  * Returns the controller (owned), or NULL when none is found. */
-static cJSON *scale_owner(struct ctrl_mgr *m, const cJSON *pod)
+static cJSON *scale_owner(struct ctrl_mgr *m, const cJSON *pod, const struct kind **kp)
 {
 	const char *ns = json_strv(pod, "metadata", "namespace", NULL);
-	cJSON *c = controller_of(m, ctrl_owner(pod), ns);
+	cJSON *c = controller_of(m, ctrl_owner(pod), ns, kp);
 	const cJSON *up = c ? ctrl_owner(c) : NULL;
 	const char *kind = json_str(c, "kind"), *upkind = json_str(up, "kind");
 	if (kind && !strcmp(kind, "ReplicaSet") && upkind && !strcmp(upkind, "Deployment")) {
-		cJSON *d = controller_of(m, up, ns);
+		cJSON *d = controller_of(m, up, ns, kp);
 		cJSON_Delete(c);
 		return d;
 	}
 	return c;
+}
+
+/* The spec replicas of controller c (of kind k) as its Scale says them. Returns 0, or -1 with
+ * why (a custom resource without them: upstream's scale client gets an error). */
+static int controller_replicas(const struct kind *k, const cJSON *c, int64_t *out, struct buf *why)
+{
+	cJSON *sc = NULL;
+	if (scale_of(k, c, 0, &sc, why) < 0)
+		return -1;
+	json_int(json_obj(sc, "spec"), "replicas", out);
+	cJSON_Delete(sc);
+	return 0;
 }
 
 struct expected {
@@ -129,7 +143,8 @@ static int expected_scale(struct ctrl_mgr *m, const struct pdb_pods *pods, struc
 			e->unmanaged++;
 			continue;
 		}
-		cJSON *c = scale_owner(m, pods->v[i]);
+		const struct kind *k = NULL;
+		cJSON *c = scale_owner(m, pods->v[i], &k);
 		if (!c) {
 			buf_addf(why, "found no controllers for pod \"%s\"", json_strv(pods->v[i], "metadata", "name", NULL));
 			return -1;
@@ -139,8 +154,11 @@ static int expected_scale(struct ctrl_mgr *m, const struct pdb_pods *pods, struc
 		while (j < e->n && strcmp(e->uids[j], uid))
 			j++;
 		if (j == e->n) {
-			int64_t replicas = 1;
-			json_int(json_obj(c, "spec"), "replicas", &replicas);
+			int64_t replicas = 0;
+			if (controller_replicas(k, c, &replicas, why) < 0) {
+				cJSON_Delete(c);
+				return -1;
+			}
 			e->uids = xrealloc(e->uids, (e->n + 1) * sizeof(char *));
 			e->uids[e->n++] = xstrdup(uid);
 			e->count += replicas;

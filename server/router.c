@@ -263,6 +263,18 @@ static int sub_allowed(const struct api_req *req)
 	return 0;
 }
 
+/* Does custom kind k have subresource sub at all? upstream's CRD handler answers any other
+ * subresource of a custom resource with NotFound. */
+static int custom_sub_exists(const struct kind *k, const char *sub)
+{
+	struct kind_sub subs[8];
+	size_t n = kind_subresources(k, subs);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(subs[i].name, sub))
+			return 1;
+	return 0;
+}
+
 void api_dispatch(struct api_req *req)
 {
 	switch (req->verb) {
@@ -315,6 +327,10 @@ static void serve_resource(struct server *srv, struct http_request *h, struct ap
 	}
 	if (parse_query(req) < 0)
 		goto fail;
+	if ((req->kind->flags & KIND_CUSTOM) && req->sub && req->name && !custom_sub_exists(req->kind, req->sub)) {
+		api_error_not_found(&req->err, req->kind, req->name);
+		goto fail;
+	}
 	verb = pick_verb(req, legacy_watch);
 	if (verb < 0 || (req->verb = verb, !sub_allowed(req)) ||
 	    ((req->kind->flags & KIND_VIRTUAL) && verb != VERB_CREATE) ||
