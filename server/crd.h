@@ -51,4 +51,25 @@ const cJSON *crd_schema(const struct kind *k, int *preserve_unknown);
 /* The value at a JSONPath of the simple form ".a.b[0].c" in obj, or NULL (borrowed). */
 const cJSON *crd_jsonpath(const cJSON *obj, const char *path);
 
+
+/* ---- a custom resource against its schema (crd_schema.c) ----------------------------------- */
+
+struct fieldcheck;
+/* Structural pruning: drops from obj (a custom resource) the fields the openAPIV3Schema does not
+ * declare (x-kubernetes-preserve-unknown-fields keeps them; the root and embedded resources keep
+ * apiVersion, kind, metadata), adding `unknown field "spec.x"` to unknown (may be NULL) for each. */
+void crd_prune(const cJSON *schema, cJSON *obj, struct fieldcheck *unknown);
+/* Applies the schema's defaults to absent (or non-nullable null) fields of obj, nested defaults
+ * inside defaulted objects too; removes non-nullable nulls that have no default. */
+void crd_default(const cJSON *schema, cJSON *obj);
+/* Adds to errs what upstream's OpenAPI validation of a custom resource reports for obj, with
+ * upstream's fields and messages (e.g. spec.n: Invalid value: 0: spec.n in body should be greater
+ * than or equal to 1), and list-type set/map duplicates. */
+void crd_validate(const cJSON *schema, const cJSON *obj, struct field_errors *errs);
+/* The same for the schema of custom kind k (no-ops for a kind without schema; pruning also when
+ * its CRD sets preserveUnknownFields). */
+void crd_prune_kind(const struct kind *k, cJSON *obj, struct fieldcheck *unknown);
+void crd_default_kind(const struct kind *k, cJSON *obj);
+void crd_validate_kind(const struct kind *k, const cJSON *obj, struct field_errors *errs);
+
 #endif
