@@ -66,8 +66,9 @@ void crd_default(const cJSON *schema, cJSON *obj);
  * upstream's fields and messages (e.g. spec.n: Invalid value: 0: spec.n in body should be greater
  * than or equal to 1), and list-type set/map duplicates. */
 void crd_validate(const cJSON *schema, const cJSON *obj, struct field_errors *errs);
-/* The same for the schema of custom kind k (no-ops for a kind without schema; pruning also when
- * its CRD sets preserveUnknownFields). */
+/* The same for the schema of custom kind k (no-ops for a kind without schema; no pruning when
+ * its CRD sets preserveUnknownFields). crd_prune_kind also drops (and reports) the fields of the
+ * root's metadata that ObjectMeta does not have, whatever the CRD says. */
 void crd_prune_kind(const struct kind *k, cJSON *obj, struct fieldcheck *unknown);
 void crd_default_kind(const struct kind *k, cJSON *obj);
 void crd_validate_kind(const struct kind *k, const cJSON *obj, struct field_errors *errs);

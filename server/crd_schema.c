@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "server/crd.h"
+#include "server/schema.h"
 
 #define MAX_UNKNOWN 100
 
@@ -715,12 +716,31 @@ void crd_validate(const cJSON *schema, const cJSON *obj, struct field_errors *er
 
 /* ---- a custom kind's writes ---------------------------------------------------------------- */
 
+/* The root's metadata is an ObjectMeta, whatever the schema says: fields it does not have are
+ * dropped (upstream decodes metadata into ObjectMeta), reported as metadata.<field>. */
+static void prune_metadata(cJSON *obj, struct fieldcheck *unknown)
+{
+	cJSON *meta = json_obj(obj, "metadata"), *m, *next;
+	struct buf path = BUF_INIT;
+	for (m = meta ? meta->child : NULL; m; m = next) {
+		next = m->next;
+		if (sch_field(&sch_meta_ObjectMeta, m->string))
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "metadata.%s", m->string);
+		note_unknown(unknown, &path);
+		cJSON_Delete(cJSON_DetachItemViaPointer(meta, m));
+	}
+	buf_release(&path);
+}
+
 void crd_prune_kind(const struct kind *k, cJSON *obj, struct fieldcheck *unknown)
 {
 	int preserve = 0;
 	const cJSON *s = crd_schema(k, &preserve);
 	if (s && !preserve)
 		crd_prune(s, obj, unknown);
+	prune_metadata(obj, unknown);
 }
 
 void crd_default_kind(const struct kind *k, cJSON *obj)

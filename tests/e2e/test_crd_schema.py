@@ -172,10 +172,17 @@ def test_crd_schema_client_and_modes(server, client):
     code, out = api(server, "POST", BASE + "?fieldValidation=Strict", gizmo("c2", {"size": 2, "zz": 1}))
     assert code == 400 and out["message"] == ('Gizmo in version "v1" cannot be handled as a Gizmo: '
                                               'strict decoding error: unknown field "spec.zz"'), out
+    bad_meta = gizmo("c2", {"size": 2})
+    bad_meta["metadata"]["foo"] = 1
+    code, out = api(server, "POST", BASE + "?fieldValidation=Strict", bad_meta)
+    assert code == 400 and out["message"].endswith('strict decoding error: unknown field "metadata.foo"'), out
     code, _, raw = server.request("POST", BASE + "?fieldValidation=Ignore",
                                   json.dumps(gizmo("c2", {"size": 2, "zz": 1})).encode(),
                                   {"Content-Type": "application/json"})
     assert code == 201 and "zz" not in json.loads(raw)["spec"]
+    code, _, _ = server.request("POST", BASE + "?fieldValidation=Ignore", json.dumps(dict(bad_meta, metadata={
+        "name": "c3", "foo": 1})).encode(), {"Content-Type": "application/json"})
+    assert code == 201 and "foo" not in api(server, "GET", BASE + "/c3")[1]["metadata"]
     code, hdrs, raw = server.request("PUT", BASE + "/c2", json.dumps(
         dict(json.loads(raw), spec={"size": 3, "yy": 1})).encode(), {"Content-Type": "application/json"})
     assert code == 200 and json.loads(raw)["spec"]["size"] == 3 and "yy" not in json.loads(raw)["spec"]
