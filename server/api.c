@@ -695,7 +695,7 @@ static int validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 	else if (h && !status && h->validate)
 		h->validate(obj, old, &errs);
 	if (req->kind->flags & KIND_CUSTOM)
-		crd_validate_kind(req->kind, obj, &errs);
+		crd_validate_kind(req->kind, obj, old, &errs);
 	if (!errs.n)
 		return 0;
 	api_error_invalid(&req->err, req->kind, json_str(meta, "name"), &errs);

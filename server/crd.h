@@ -68,9 +68,11 @@ void crd_default(const cJSON *schema, cJSON *obj);
 void crd_validate(const cJSON *schema, const cJSON *obj, struct field_errors *errs);
 /* The same for the schema of custom kind k (no-ops for a kind without schema; no pruning when
  * its CRD sets preserveUnknownFields). crd_prune_kind also drops (and reports) the fields of the
- * root's metadata that ObjectMeta does not have, whatever the CRD says. */
+ * root's metadata that ObjectMeta does not have, whatever the CRD says. crd_validate_kind, on
+ * an update (old not NULL), ratchets as upstream: an error about a value unchanged from old (for
+ * a missing required field: its parent object) is not reported. */
 void crd_prune_kind(const struct kind *k, cJSON *obj, struct fieldcheck *unknown);
 void crd_default_kind(const struct kind *k, cJSON *obj);
-void crd_validate_kind(const struct kind *k, const cJSON *obj, struct field_errors *errs);
+void crd_validate_kind(const struct kind *k, const cJSON *obj, const cJSON *old, struct field_errors *errs);
 
 #endif

@@ -17,6 +17,7 @@
  *  - validation (kube-openapi's validate package as apiextensions maps its errors to field
  *    errors): type, nullable, format, enum, required, bounds, lengths, pattern, items,
  *    properties, int-or-string, anyOf/oneOf/allOf/not, then list-type set/map uniqueness.
+ *    On update, errors about values old has unchanged are dropped (ratcheting, per value).
  *    Messages are upstream's word for word ("spec.n in body should be greater than or equal to
  *    1"); anyOf/oneOf/allOf/not errors come, as upstream, with the field "<nil>".
  * Differences: pattern is ECMA-262 upstream; here POSIX ERE (regcomp) after rewriting \d, \w,
@@ -751,10 +752,50 @@ void crd_default_kind(const struct kind *k, cJSON *obj)
 		crd_default(s, obj);
 }
 
-void crd_validate_kind(const struct kind *k, const cJSON *obj, struct field_errors *errs)
+/* The path (as crd_jsonpath takes it) of the value an error is about: the field, its parent for
+ * a missing required field, the quoted path of a composition error. Returns 0 if none. */
+static int error_value_path(const struct field_error *fe, char *out, size_t len)
+{
+	const char *f = fe->field;
+	size_t n = strlen(f);
+	if (!strcmp(f, "<nil>")) {
+		if (!fe->detail || fe->detail[0] != '"')
+			return 0;
+		f = fe->detail + 1;
+		n = strcspn(f, "\"");
+	} else if (fe->type == FE_REQUIRED) {
+		const char *dot = strrchr(f, '.');
+		n = dot ? (size_t)(dot - f) : 0;
+	}
+	if (!n || n + 2 > len)
+		return 0;
+	snprintf(out, len, ".%.*s", (int)n, f);
+	return 1;
+}
+
+/* Ratcheting (upstream's CRDValidationRatcheting, on by default): on update, an error about a
+ * value that old has unchanged at the same place is not reported. */
+static int ratcheted(const struct field_error *fe, const cJSON *obj, const cJSON *old)
+{
+	char path[512];
+	if (!old || !error_value_path(fe, path, sizeof(path)))
+		return 0;
+	const cJSON *a = crd_jsonpath(obj, path), *b = crd_jsonpath(old, path);
+	return a && b && cJSON_Compare(a, b, 1);
+}
+
+void crd_validate_kind(const struct kind *k, const cJSON *obj, const cJSON *old, struct field_errors *errs)
 {
 	int preserve = 0;
 	const cJSON *s = crd_schema(k, &preserve);
-	if (s)
-		crd_validate(s, obj, errs);
+	struct field_errors all = FIELD_ERRORS_INIT;
+	if (!s)
+		return;
+	crd_validate(s, obj, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		const struct field_error *fe = &all.v[i];
+		if (!ratcheted(fe, obj, old))
+			field_errors_add_raw(errs, fe->type, fe->field, fe->value, fe->detail ? "%s" : NULL, fe->detail);
+	}
+	field_errors_release(&all);
 }

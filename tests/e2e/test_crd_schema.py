@@ -187,3 +187,29 @@ def test_crd_schema_client_and_modes(server, client):
         dict(json.loads(raw), spec={"size": 3, "yy": 1})).encode(), {"Content-Type": "application/json"})
     assert code == 200 and json.loads(raw)["spec"]["size"] == 3 and "yy" not in json.loads(raw)["spec"]
     assert hdrs.get("Warning") == '299 - "unknown field \\"spec.yy\\""', hdrs
+
+
+def test_crd_schema_ratcheting(server):
+    """After the schema tightens, an update that leaves an invalid value unchanged passes (as
+    upstream's validation ratcheting); changing it to another invalid value does not."""
+    create_crd(server)
+    code, out = api(server, "POST", BASE, gizmo("r1", {"size": 5}))
+    assert code == 201, out
+    code, out = api(server, "PATCH", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.example.com",
+                    [{"op": "replace", "value": 2,
+                      "path": "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/size/maximum"}],
+                    ctype="application/json-patch+json")
+    assert code == 200, out
+
+    def tightened():
+        code, out = api(server, "POST", BASE + "?dryRun=All", gizmo("r2", {"size": 5}))
+        return code == 422
+    wait_for(tightened, what="the tightened schema in force")
+    code, out = api(server, "PATCH", BASE + "/r1", {"spec": {"mode": "slow"}}, ctype="application/merge-patch+json")
+    assert code == 200 and out["spec"] == {"size": 5, "mode": "slow", "nested": {"level": 3}}, out
+    code, out = api(server, "PATCH", BASE + "/r1/status", {"status": {"ready": True}},
+                    ctype="application/merge-patch+json")
+    assert code == 200, out
+    code, out = api(server, "PATCH", BASE + "/r1", {"spec": {"size": 4}}, ctype="application/merge-patch+json")
+    assert code == 422 and out["message"] == ('Gizmo.example.com "r1" is invalid: spec.size: Invalid value: 4: '
+                                              'spec.size in body should be less than or equal to 2'), out
