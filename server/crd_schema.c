@@ -92,6 +92,8 @@ static void prune_object(const cJSON *s, cJSON *v, int embedded, struct buf *pat
 		const cJSON *ms = s ? member_schema(s, m->string) : NULL;
 		if (ms) {
 			prune(ms, m, is_true(ms, "x-kubernetes-embedded-resource"), path, unknown);
+		} else if (s && is_true(s, "additionalProperties")) {
+			prune(NULL, m, 0, path, unknown); /* any key, but nothing inside an object */
 		} else if (!preserve) {
 			note_unknown(unknown, path);
 			cJSON_Delete(cJSON_DetachItemViaPointer(v, m));

@@ -147,3 +147,22 @@ TEST_IMPL(crd_schema_validate_composites)
 	ASSERT_VALID("{\"spec\":{\"size\":2,\"choice\":{\"b\":\"y\"}}}", "");
 	return 0;
 }
+
+TEST_IMPL(crd_schema_prune_edges)
+{
+	cJSON *s = parse("{\"type\":\"object\",\"properties\":{\"m\":{\"type\":\"object\",\"additionalProperties\":true},"
+			 "\"l\":{\"type\":\"array\"},\"p\":{\"type\":\"array\",\"x-kubernetes-preserve-unknown-fields\":true}}}");
+	cJSON *o = parse("{\"m\":{\"k\":1,\"o\":{\"x\":1}},\"l\":[{\"a\":1}],\"p\":[{\"b\":1}]}");
+	struct fieldcheck fc = { 0 };
+	crd_prune(s, o, &fc);
+	ASSERT_EQ(fc.n, 2);
+	ASSERT_STR(fc.v[0], "unknown field \"m.o.x\"");
+	ASSERT_STR(fc.v[1], "unknown field \"l[0].a\"");
+	ASSERT(json_getv(o, "m", "k", NULL) && json_getv(o, "m", "o", NULL));
+	ASSERT(json_getv(cJSON_GetArrayItem(json_getv(o, "p", NULL), 0), "b", NULL));
+	fieldcheck_release(&fc);
+	crd_prune(s, o, NULL);
+	cJSON_Delete(o);
+	cJSON_Delete(s);
+	return 0;
+}
