@@ -210,7 +210,7 @@ static cJSON *operation(const struct target *t, const struct op *o, const char *
 	static const char *const patch_types[] = { "application/json-patch+json", "application/merge-patch+json",
 						   "application/strategic-merge-patch+json",
 						   "application/apply-patch+yaml", NULL };
-	/* Custom resources take no strategic merge patch (kubectl apply then sends a merge patch). */
+	/* custom resources take no strategic merge patch: kubectl reads this to choose a merge patch */
 	static const char *const custom_patch_types[] = { "application/json-patch+json", "application/merge-patch+json",
 							  "application/apply-patch+yaml", NULL };
 	static const char *const plain[] = { "application/json", "application/yaml",
@@ -221,7 +221,7 @@ static cJSON *operation(const struct target *t, const struct op *o, const char *
 	static const char *const https[] = { "https", NULL };
 	cJSON *op = cJSON_CreateObject(), *params = cJSON_CreateArray(), *tags = cJSON_CreateArray();
 	json_set(op, "consumes", strings(strcmp(o->method, "patch") ? any
-						: t->k && (t->k->flags & KIND_CUSTOM) ? custom_patch_types : patch_types));
+					 : t->k->flags & KIND_CUSTOM ? custom_patch_types : patch_types));
 	json_set_str(op, "description", o->doc);
 	json_set_str(op, "operationId", opid);
 	if (o->body)
