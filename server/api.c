@@ -22,6 +22,7 @@
 #include "server/schema.h"
 #include "server/smp.h"
 #include "server/apply.h"
+#include "server/crd.h"
 #include "server/sched.h"
 #include "server/scale.h"
 
@@ -318,9 +319,15 @@ static int check_fields(struct api_req *req, cJSON *obj, const char *api_version
 		api_error_bad_request(&req->err, "fieldValidation must be one of \"Ignore\", \"Warn\" or \"Strict\", not \"%s\"", mode);
 		return -1;
 	}
-	if (strcmp(mode, "Ignore")) {
-		struct fieldcheck fc = { 0 };
+	struct fieldcheck fc = { 0 };
+	if (strcmp(mode, "Ignore"))
 		fieldcheck_run(&fc, obj, sch_kind_type(group, version, kind));
+	/* A custom resource's undeclared fields are pruned whatever the mode (crd_schema.c). */
+	if ((req->kind->flags & KIND_CUSTOM) && !strcmp(kind, req->kind->kind))
+		crd_prune_kind(req->kind, obj, &fc);
+	if (!strcmp(mode, "Ignore")) {
+		fieldcheck_release(&fc);
+	} else {
 		if (fc.n && !strcmp(mode, "Strict")) {
 			struct buf msg = BUF_INIT;
 			for (size_t i = 0; i < fc.n; i++)
@@ -692,6 +699,8 @@ static void default_and_prepare(struct api_req *req, cJSON *obj, const cJSON *ol
 	const struct kind_hooks *h = req->kind->hooks;
 	if (h && h->defaults)
 		h->defaults(obj);
+	if (req->kind->flags & KIND_CUSTOM)
+		crd_default_kind(req->kind, obj);
 	/* Subresource writes (status, finalize, scale) were prepared by keep_all_but_sub/from_scale. */
 	if (h && h->prepare && !req->sub)
 		h->prepare(obj, old);
@@ -712,6 +721,8 @@ static int validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 		h->validate_status(obj, old, &errs);
 	else if (h && !status && h->validate)
 		h->validate(obj, old, &errs);
+	if (req->kind->flags & KIND_CUSTOM)
+		crd_validate_kind(req->kind, obj, old, &errs);
 	if (!errs.n)
 		return 0;
 	api_error_invalid(&req->err, req->kind, json_str(meta, "name"), &errs);

@@ -54,4 +54,28 @@ int crd_scale_paths(const struct kind *k, const char **spec, const char **status
 /* The value at a JSONPath of the simple form ".a.b[0].c" in obj, or NULL (borrowed). */
 const cJSON *crd_jsonpath(const cJSON *obj, const char *path);
 
+
+/* ---- a custom resource against its schema (crd_schema.c) ----------------------------------- */
+
+struct fieldcheck;
+/* Structural pruning: drops from obj (a custom resource) the fields the openAPIV3Schema does not
+ * declare (x-kubernetes-preserve-unknown-fields keeps them; the root and embedded resources keep
+ * apiVersion, kind, metadata), adding `unknown field "spec.x"` to unknown (may be NULL) for each. */
+void crd_prune(const cJSON *schema, cJSON *obj, struct fieldcheck *unknown);
+/* Applies the schema's defaults to absent (or non-nullable null) fields of obj, nested defaults
+ * inside defaulted objects too; removes non-nullable nulls that have no default. */
+void crd_default(const cJSON *schema, cJSON *obj);
+/* Adds to errs what upstream's OpenAPI validation of a custom resource reports for obj, with
+ * upstream's fields and messages (e.g. spec.n: Invalid value: 0: spec.n in body should be greater
+ * than or equal to 1), and list-type set/map duplicates. */
+void crd_validate(const cJSON *schema, const cJSON *obj, struct field_errors *errs);
+/* The same for the schema of custom kind k (no-ops for a kind without schema; no pruning when
+ * its CRD sets preserveUnknownFields). crd_prune_kind also drops (and reports) the fields of the
+ * root's metadata that ObjectMeta does not have, whatever the CRD says. crd_validate_kind, on
+ * an update (old not NULL), ratchets as upstream: an error about a value unchanged from old (for
+ * a missing required field: its parent object) is not reported. */
+void crd_prune_kind(const struct kind *k, cJSON *obj, struct fieldcheck *unknown);
+void crd_default_kind(const struct kind *k, cJSON *obj);
+void crd_validate_kind(const struct kind *k, const cJSON *obj, const cJSON *old, struct field_errors *errs);
+
 #endif

@@ -332,6 +332,7 @@ static const struct {
 	[FE_DUPLICATE] = { "FieldValueDuplicate", "Duplicate value" },
 	[FE_NOT_FOUND] = { "FieldValueNotFound", "Not found" },
 	[FE_INTERNAL] = { "InternalError", "Internal error" },
+	[FE_TYPE_INVALID] = { "FieldValueTypeInvalid", "Invalid value" },
 };
 
 const char *field_error_reason(enum field_err_type t)

@@ -26,6 +26,7 @@ enum field_err_type {
 	FE_DUPLICATE,     /* "FieldValueDuplicate", "Duplicate value" */
 	FE_NOT_FOUND,     /* "FieldValueNotFound", "Not found" */
 	FE_INTERNAL,      /* "InternalError", "Internal error" */
+	FE_TYPE_INVALID,  /* "FieldValueTypeInvalid", "Invalid value" */
 };
 
 struct field_error {
