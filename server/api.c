@@ -443,7 +443,7 @@ static int scale_into(struct api_req *req, cJSON *obj, int64_t n)
 		buf_release(&err);
 		return -1;
 	}
-	scale_validate_custom(req->kind, obj, &errs);
+	scale_validate_custom(req->kind, obj, 0, &errs);
 	if (!errs.n)
 		return 0;
 	api_error_invalid(&req->err, req->kind, req->name, &errs);
@@ -721,8 +721,10 @@ static int validate(struct api_req *req, const cJSON *obj, const cJSON *old)
 		h->validate_status(obj, old, &errs);
 	else if (h && !status && h->validate)
 		h->validate(obj, old, &errs);
-	if (req->kind->flags & KIND_CUSTOM)
+	if (req->kind->flags & KIND_CUSTOM) {
 		crd_validate_kind(req->kind, obj, old, &errs);
+		scale_validate_custom(req->kind, obj, status, &errs);
+	}
 	if (!errs.n)
 		return 0;
 	api_error_invalid(&req->err, req->kind, json_str(meta, "name"), &errs);

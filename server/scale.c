@@ -245,7 +245,7 @@ static void validate_replicas(const cJSON *obj, const char *path, struct field_e
 	buf_release(&why);
 }
 
-void scale_validate_custom(const struct kind *k, const cJSON *obj, struct field_errors *errs)
+void scale_validate_custom(const struct kind *k, const cJSON *obj, int status_only, struct field_errors *errs)
 {
 	struct scale_paths p;
 	struct buf why = BUF_INIT;
@@ -255,7 +255,8 @@ void scale_validate_custom(const struct kind *k, const cJSON *obj, struct field_
 	scale_paths_of(k, &p);
 	if (!p.custom)
 		return;
-	validate_replicas(obj, p.spec_replicas, errs);
+	if (!status_only)
+		validate_replicas(obj, p.spec_replicas, errs);
 	validate_replicas(obj, p.status_replicas, errs);
 	if (p.selector && *p.selector && nested_string(obj, p.selector, &s, &why) < 0)
 		field_errors_add_str(errs, FE_INVALID, p.selector, "", "%s", buf_str(&why));

@@ -37,7 +37,8 @@ int scale_set_replicas(const struct kind *k, cJSON *obj, int64_t n, struct buf *
 
 /* upstream's ValidateScaleSpec and ValidateScaleStatus of a custom resource (k custom, with
  * KIND_SCALE): the replicas at the spec and status paths are integers from 0 to 2^31-1 when
- * present, the selector a string. Adds to errs; does nothing for other kinds. */
-void scale_validate_custom(const struct kind *k, const cJSON *obj, struct field_errors *errs);
+ * present, the selector a string; status_only (a /status write): only the status half. Adds to
+ * errs; does nothing for other kinds. */
+void scale_validate_custom(const struct kind *k, const cJSON *obj, int status_only, struct field_errors *errs);
 
 #endif

@@ -128,6 +128,14 @@ def test_crd_scale_api(server):
     code, out = api(server, "PATCH", f"{BASE}/d1/scale", {"spec": {"replicas": 6}},
                     "application/merge-patch+json")
     assert code == 200 and out["spec"]["replicas"] == 6, out
+    # the same checks on the object itself (create, and the status half on /status)
+    code, out = api(server, "POST", BASE, {"apiVersion": f"{GROUP}/v1", "kind": "Dial", "metadata": {"name": "neg"},
+                                           "spec": {"scaling": {"count": -2}}})
+    assert code == 422 and out["details"]["causes"][0]["field"] == ".spec.scaling.count", out
+    d1 = api_get(server, f"{BASE}/d1")
+    d1["status"]["ready"] = -1
+    code, out = api(server, "PUT", f"{BASE}/d1/status", d1)
+    assert code == 422 and out["details"]["causes"][0]["field"] == ".status.ready", out
     # an object without spec replicas: GET is an internal error, a patch must set them
     create_dial(server, "d2", {})
     code, out = api(server, "GET", f"{BASE}/d2/scale")
