@@ -61,8 +61,8 @@ COMPAT_SKIPPED=0
 # the issue allows, each recognised only when it is what stopped the function (the lines just
 # before the log's first call tree, printed where errexit stopped it, without the colour codes
 # of the assertion printed before them):
-# - kubectl's own answer to an unknown command "convert": kubectl v1.20.0 has no convert
-#   command (it became the kubectl-convert plugin);
+# - kubectl's own answer to an unknown command "convert" (as v1.20 and as v1.33 word it):
+#   kubectl has no convert command since it became the kubectl-convert plugin;
 # - kubectl failing to resolve a host name in a URL the suite reads from (this machine has no
 #   network beyond the package registries).
 compat_skip_reason() {
@@ -73,8 +73,9 @@ compat_skip_reason() {
 	     END {
 		if (!found)
 			exit
-		if (prev2 == "Error: unknown command \"convert\" for \"kubectl\"" &&
-		    prev1 == "Run '"'"'kubectl --help'"'"' for usage.")
+		if ((prev2 == "Error: unknown command \"convert\" for \"kubectl\"" &&
+		     prev1 == "Run '"'"'kubectl --help'"'"' for usage.") ||
+		    prev1 == "error: unknown command \"convert\" for \"kubectl\"")
 			print "needs kubectl convert: not in kubectl " kubectl
 		else if (prev1 ~ /^Unable to connect to the server: dial tcp: lookup [^ ]+ on .*: no such host$/) {
 			split(prev1, w, " ")
