@@ -187,7 +187,7 @@ void api_reply_kv(struct api_req *req, int code, const struct store_kv *kv)
 		buf_release(&out);
 		return;
 	}
-	if (!req->table && !req->kind->view) {
+	if (!req->table && obj_served_as_stored(req->kind)) {
 		api_send(req, code, NULL, 0, kv->value->data, kv->value->len);
 		return;
 	}

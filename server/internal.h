@@ -186,10 +186,14 @@ const char *obj_field(const void *attrs, const char *key);
 int obj_encode(void *obj, int64_t rev, struct buf *out, struct buf *err);
 /* Parses a stored value (never fails on values the server wrote; NULL on corruption). */
 cJSON *obj_parse(const struct store_kv *kv);
-/* The stored value as kind k shows it (converted out of a shared storage when k is a view). */
+/* The stored value as kind k shows it (converted out of a shared storage when k is a view; a
+ * custom resource in k's apiVersion, with its schema's defaults). */
 cJSON *obj_parse_as(const struct kind *k, const struct store_kv *kv);
-/* Appends the stored value as kind k shows it: the stored bytes themselves unless k is a view. */
+/* Appends the stored value as kind k shows it: the stored bytes themselves when
+ * obj_served_as_stored(k). */
 void obj_print_as(const struct kind *k, const struct store_kv *kv, struct buf *out);
+/* Are k's objects served as their stored bytes (no view, not a custom resource)? */
+int obj_served_as_stored(const struct kind *k);
 /* metadata.name of a stored kv (from its attrs). */
 const char *obj_kv_name(const struct store_kv *kv);
 

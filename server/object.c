@@ -10,6 +10,7 @@
  * the store thread and touch only their arguments and the static registry.
  */
 #include "internal.h"
+#include "server/crd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,14 +136,21 @@ cJSON *obj_parse_as(const struct kind *k, const struct store_kv *kv)
 	cJSON *obj = obj_parse(kv);
 	if (obj && k && k->view)
 		k->view->out(obj);
-	if (obj && k && (k->flags & KIND_CUSTOM))
+	if (obj && k && (k->flags & KIND_CUSTOM)) {
 		json_set_str(obj, "apiVersion", k->api_version); /* versions without conversion */
+		crd_default_kind(k, obj); /* as upstream's storage decoder: defaults added since the write */
+	}
 	return obj;
+}
+
+int obj_served_as_stored(const struct kind *k)
+{
+	return !k || (!k->view && !(k->flags & KIND_CUSTOM));
 }
 
 void obj_print_as(const struct kind *k, const struct store_kv *kv, struct buf *out)
 {
-	if (!k || (!k->view && !(k->flags & KIND_CUSTOM))) {
+	if (obj_served_as_stored(k)) {
 		buf_add(out, kv->value->data, kv->value->len);
 		return;
 	}

@@ -101,7 +101,7 @@ static int matches(const struct api_watch *w, const struct store_kv *kv)
 static void send_event(struct api_watch *w, int type, const struct store_kv *kv)
 {
 	struct api_req *req = w->req;
-	if (!req->table && !req->kind->view) {
+	if (!req->table && obj_served_as_stored(req->kind)) {
 		struct rbuf *parts[3] = { ev_prefix[type], kv->value, ev_suffix };
 		http_stream_write(req->http, parts, 3);
 	} else if (!req->table) {

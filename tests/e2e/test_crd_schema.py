@@ -213,3 +213,20 @@ def test_crd_schema_ratcheting(server):
     code, out = api(server, "PATCH", BASE + "/r1", {"spec": {"size": 4}}, ctype="application/merge-patch+json")
     assert code == 422 and out["message"] == ('Gizmo.example.com "r1" is invalid: spec.size: Invalid value: 4: '
                                               'spec.size in body should be less than or equal to 2'), out
+
+
+def test_crd_schema_defaults_on_read(server, kubectl):
+    """A default added to the schema after an object was written shows when it is read (get,
+    list), as upstream applies defaults when reading from storage."""
+    create_crd(server)
+    code, out = api(server, "POST", BASE, gizmo("d1", {"size": 5}))
+    assert code in (201, 409), out
+    code, out = api(server, "PATCH", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.example.com",
+                    [{"op": "add", "value": {"type": "string", "default": "red"},
+                      "path": "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/color"}],
+                    ctype="application/json-patch+json")
+    assert code == 200, out
+    wait_for(lambda: api(server, "GET", BASE + "/d1")[1]["spec"].get("color") == "red", what="the new default read")
+    assert kubectl("get", "gizmos.example.com", "d1", "-o", "jsonpath={.spec.color}") == "red"
+    items = {i["metadata"]["name"]: i for i in api(server, "GET", BASE)[1]["items"]}
+    assert items["d1"]["spec"]["color"] == "red"
