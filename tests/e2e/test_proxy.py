@@ -262,9 +262,23 @@ def test_expose_deployment_pods(image, tmp_path):
                           if p["status"].get("phase") == "Running" and p["status"].get("podIP"))
         wait_for(lambda: len(pods()) == 3, timeout=90, what="three web pods Running with an address")
         names = set(pods())
-        # from the host: spread over the pods
-        wait_for(lambda: seen(lambda: http_get(cip, 80), 40) == names, timeout=60,
-                 what=f"ClusterIP {cip}:80 from the host reaching every pod")
+        items = json.loads(kube("get", "pods", "-l", "app=web", "-o", "json"))["items"]
+        ips = {p["metadata"]["name"]: p["status"]["podIP"] for p in items}
+        # each pod serving (a slow start is the pod's, not the proxy's), then the ClusterIP
+        for name, ip in ips.items():
+            wait_for(lambda: http_get(ip, 8080) == name, timeout=90, what=f"pod {name} serving at {ip}:8080")
+        last = {}
+
+        def spread():
+            last["seen"] = seen(lambda: http_get(cip, 80), 40)
+            return last["seen"] == names
+        try:
+            wait_for(spread, timeout=60, what=f"ClusterIP {cip}:80 from the host reaching every pod")
+        except AssertionError as e:
+            slices = json.loads(kube("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "json"))
+            eps = [(ep["addresses"], ep.get("conditions")) for sl in slices["items"] for ep in sl.get("endpoints") or []]
+            table = subprocess.run(["nft", "list", "table", "ip", s.prefix], capture_output=True, text=True).stdout
+            raise AssertionError(f"{e}\nseen {last.get('seen')}, pods {ips}\nendpoints {eps}\n{table}") from None
         # from a pod
         script = (f"for i in $(seq 1 60); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 {cip} 80 > /tmp/page; "
                   "if grep -q web- /tmp/page; then echo \"got $(tail -n 1 /tmp/page)\"; break; fi; sleep 1; done; "
