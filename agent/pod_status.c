@@ -4,8 +4,10 @@
  *
  * DESIGN
  * The status is computed from the worker's state and the runtime's containers after every
- * sync, serialised, and written with a merge patch of pods/NAME/status only when it differs
- * from the last one written; one write is in flight at a time (a newer status waits for it).
+ * sync, serialised, and written with a merge patch of pods/NAME/status when it differs from the
+ * last one written, or when the API's copy has another status for a condition the kubelet owns
+ * (someone else wrote it: upstream's reconcile); one write is in flight at a time (a newer
+ * status waits for it).
  * Condition transition times change only when a condition's status changes. The phase follows
  * the kubelet's getPhase: Pending while initialising or while a container waits for its first
  * start; Running while a container runs (or will be restarted); Succeeded or Failed once every
@@ -301,6 +303,27 @@ static void status_written(const struct rest_result *res, void *data)
 	pod_worker_unref(w);
 }
 
+/* Does the API's copy of the pod say otherwise than status of a condition the kubelet owns?
+ * Another writer changed it (the node lifecycle controller marks the pods of a node that is not
+ * ready Ready=False), or it has not caught up with our last write yet. Upstream's status manager
+ * writes the status again in both cases (needsReconcile); so does this one. */
+static int api_disagrees(const struct pod_worker *w, const cJSON *status)
+{
+	const cJSON *c, *a;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(status, "conditions")) {
+		const char *type = json_str(c, "type");
+		if (!type || !strcmp(type, "PodScheduled"))
+			continue;
+		const char *have = NULL;
+		cJSON_ArrayForEach(a, json_getv(w->pod, "status", "conditions", NULL))
+			if (json_str(a, "type") && !strcmp(json_str(a, "type"), type))
+				have = json_str(a, "status");
+		if (!have || strcmp(have, json_str(c, "status")))
+			return 1;
+	}
+	return 0;
+}
+
 void pod_status_update(struct pod_worker *w)
 {
 	if (!w->pod || !w->live || w->st->stopping)
@@ -309,10 +332,11 @@ void pod_status_update(struct pod_worker *w)
 		w->status_dirty = 1;
 		return;
 	}
-	cJSON *patch = cJSON_CreateObject();
-	json_set(patch, "status", build_status(w));
+	cJSON *patch = cJSON_CreateObject(), *status = build_status(w);
+	int disagree = api_disagrees(w, status);
+	json_set(patch, "status", status);
 	char *text = json_print_str(patch);
-	if (w->status_sent && !strcmp(text, w->status_sent)) {
+	if (w->status_sent && !strcmp(text, w->status_sent) && !disagree) {
 		free(text);
 		cJSON_Delete(patch);
 		return;

@@ -110,6 +110,25 @@ def test_pod_runs_status_and_logs(cluster, tmp_path):
     delete_and_wait(cluster, "hello")
 
 
+def test_status_written_by_others_is_reconciled(cluster):
+    """Another writer marks a running pod Ready=False (as the node lifecycle controller does while
+    the node is not ready): the kubelet writes its own view back, as upstream's status manager."""
+    apply(cluster, make_pod("recon", [ctr("main", "exec sleep 3600")]))
+
+    def ready():
+        p = pod(cluster, "recon")
+        return p and {c["type"]: c["status"] for c in p["status"].get("conditions", [])}.get("Ready") == "True" and p
+    p = wait_for(ready, timeout=60, what="pod recon Ready")
+    for c in p["status"]["conditions"]:
+        if c["type"] == "Ready":
+            c["status"] = "False"
+    code, _, body = cluster.request("PUT", "/api/v1/namespaces/default/pods/recon/status", json.dumps(p).encode(),
+                                    {"Content-Type": "application/json"})
+    assert code == 200, body
+    wait_for(ready, timeout=30, what="the kubelet setting Ready=True again")
+    delete_and_wait(cluster, "recon")
+
+
 def test_crashloop_backoff(cluster):
     apply(cluster, make_pod("crash", [ctr("main", "echo crashing; exit 3")]))
     wait_for(lambda: (cstatus(cluster, "crash", "main") or {}).get("restartCount", 0) >= 2, timeout=60,
