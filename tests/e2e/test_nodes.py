@@ -496,9 +496,11 @@ def test_podgc_force_deletes_terminating_pods_of_out_of_service_node(make_server
             api.delete(f"/api/v1/namespaces/default/pods/{name}", {"gracePeriodSeconds": 300})
         oos = [{"key": "node.kubernetes.io/out-of-service", "value": "nodeshutdown", "effect": "NoExecute"}]
         for n in ("n2", "n1"):
-            node = api.node(n)
-            node["spec"]["taints"] = node["spec"].get("taints", []) + oos
-            api.put(f"/api/v1/nodes/{n}", node)
+            def taint():  # a fresh copy each try: the node lifecycle controller taints n1 meanwhile (409)
+                node = api.node(n)
+                node["spec"]["taints"] = node["spec"].get("taints", []) + oos
+                return api.call("PUT", f"/api/v1/nodes/{n}", node, ok=(200, 409))[0] == 200
+            wait_for(taint, what=f"{n} tainted out-of-service")
         wait_for(lambda: api.pod("a") is None, what="terminating pod of the out-of-service node deleted")
         b = api.pod("b")
         assert b["metadata"]["deletionTimestamp"] and b["status"]["phase"] == "Running"

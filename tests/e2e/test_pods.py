@@ -118,13 +118,20 @@ def test_status_written_by_others_is_reconciled(cluster):
     def ready():
         p = pod(cluster, "recon")
         return p and {c["type"]: c["status"] for c in p["status"].get("conditions", [])}.get("Ready") == "True" and p
-    p = wait_for(ready, timeout=60, what="pod recon Ready")
-    for c in p["status"]["conditions"]:
-        if c["type"] == "Ready":
-            c["status"] = "False"
-    code, _, body = cluster.request("PUT", "/api/v1/namespaces/default/pods/recon/status", json.dumps(p).encode(),
-                                    {"Content-Type": "application/json"})
-    assert code == 200, body
+    wait_for(ready, timeout=60, what="pod recon Ready")
+
+    def mark_unready():  # a fresh copy each try: the kubelet may write in between (409)
+        p = ready()
+        if not p:
+            return False
+        for c in p["status"]["conditions"]:
+            if c["type"] == "Ready":
+                c["status"] = "False"
+        code, _, body = cluster.request("PUT", "/api/v1/namespaces/default/pods/recon/status",
+                                        json.dumps(p).encode(), {"Content-Type": "application/json"})
+        assert code in (200, 409), body
+        return code == 200
+    wait_for(mark_unready, timeout=30, what="Ready=False written")
     wait_for(ready, timeout=30, what="the kubelet setting Ready=True again")
     delete_and_wait(cluster, "recon")
 
