@@ -654,9 +654,9 @@ static void sandbox_create(struct pod_worker *w)
 	cJSON *hn = cJSON_GetObjectItemCaseSensitive(spec, "hostNetwork");
 	if (cJSON_IsTrue(hn))
 		sc.flags |= CRI_HOST_NETWORK;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "hostIPC")))
+	if (json_true(spec, "hostIPC"))
 		sc.flags |= CRI_HOST_IPC;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "hostPID")))
+	if (json_true(spec, "hostPID"))
 		sc.flags |= CRI_HOST_PID;
 	struct buf e = BUF_INIT;
 	op_begin(w);

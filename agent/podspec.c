@@ -666,7 +666,7 @@ static int env_from(struct cfg_op *op, const cJSON *ef)
 	const char *name = json_str(ref, "name"), *prefix = json_str(ef, "prefix");
 	const cJSON *obj = fetched(op, secret, name ? name : "");
 	if (!obj) {
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "optional")))
+		if (json_true(ref, "optional"))
 			return 0;
 		return fail(op, "%s \"%s\" not found", secret ? "secret" : "configmap", name ? name : "");
 	}
@@ -727,7 +727,7 @@ static int env_value_from(struct cfg_op *op, const cJSON *vf, struct buf *v)
 		if (!secret && !(ref = json_obj(vf, "configMapKeyRef")))
 			rc = fail(op, "unsupported valueFrom");
 		const char *name = json_str(ref, "name"), *key = json_str(ref, "key");
-		int optional = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "optional"));
+		int optional = json_true(ref, "optional");
 		const cJSON *obj = rc > 0 ? fetched(op, secret, name ? name : "") : NULL;
 		if (rc > 0 && !obj)
 			rc = optional ? 0 : fail(op, "%s \"%s\" not found", secret ? "secret" : "configmap", name ? name : "");
@@ -943,8 +943,8 @@ static int build_security(struct cfg_op *op)
 		op->groups[op->ngroups++] = (int64_t)v->valuedouble;
 	cfg->supplemental_groups = op->groups;
 	cfg->nsupplemental_groups = op->ngroups;
-	cfg->privileged = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sc, "privileged"));
-	cfg->readonly_rootfs = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sc, "readOnlyRootFilesystem"));
+	cfg->privileged = json_true(sc, "privileged");
+	cfg->readonly_rootfs = json_true(sc, "readOnlyRootFilesystem");
 	cfg->no_new_privs = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(sc, "allowPrivilegeEscalation"));
 	cap_list(json_getv(sc, "capabilities", "add", NULL), &op->caps_add);
 	cap_list(json_getv(sc, "capabilities", "drop", NULL), &op->caps_drop);
@@ -1121,7 +1121,7 @@ static int add_mount(struct cfg_op *op, const cJSON *vm)
 	struct cri_mount *m = &op->mounts[op->nmounts++];
 	m->container_path = path;
 	m->host_path = src;
-	m->readonly = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(vm, "readOnly"));
+	m->readonly = json_true(vm, "readOnly");
 	m->propagation = CRI_PROPAGATION_PRIVATE;
 	if (prop && strcmp(prop, "HostToContainer") == 0)
 		m->propagation = CRI_PROPAGATION_HOST_TO_CONTAINER;

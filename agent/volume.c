@@ -167,7 +167,7 @@ static int project_object(struct prep_op *op, const char *vol, const cJSON *src,
 	const char *name = json_str(src, secret ? "secretName" : "name");
 	if (!name)
 		name = json_str(src, "name");
-	int optional = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(src, "optional"));
+	int optional = json_true(src, "optional");
 	char *k = xasprintf("%s/%s", secret ? "secrets" : "configmaps", name ? name : "");
 	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(op->objs, k), *it;
 	free(k);
@@ -480,7 +480,7 @@ static int projected(struct prep_op *op, const char *vol, const cJSON *v, const 
 char *podspec_hostname(const struct agent *a, const cJSON *pod)
 {
 	const cJSON *spec = json_obj(pod, "spec");
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "hostNetwork")))
+	if (json_true(spec, "hostNetwork"))
 		return xstrdup(a->cfg->hostname);
 	const char *h = json_str(spec, "hostname");
 	if (!h || !*h)
@@ -496,7 +496,7 @@ char *podspec_hostname(const struct agent *a, const cJSON *pod)
 static void hosts_file(struct prep_op *op, struct buf *out)
 {
 	const cJSON *spec = json_obj(op->pod, "spec"), *ha;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "hostNetwork"))) {
+	if (json_true(spec, "hostNetwork")) {
 		char *host = NULL;
 		size_t len = 0;
 		buf_adds(out, "# Kubernetes-managed hosts file (host network).\n");

@@ -98,6 +98,11 @@ const char *json_str(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+int json_true(const cJSON *obj, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
 const char *json_strv(const cJSON *obj, ...)
 {
 	va_list ap;

@@ -20,6 +20,8 @@ cJSON *json_parse(const char *data, size_t len, struct buf *err);
 cJSON *json_getv(const cJSON *obj, ...) __attribute__((sentinel));
 /* Returns the string value of obj[key], or NULL when absent or not a string. */
 const char *json_str(const cJSON *obj, const char *key);
+/* Returns whether obj[key] is the boolean true. */
+int json_true(const cJSON *obj, const char *key);
 /* Same for a key path: json_strv(obj, "metadata", "name", NULL). */
 const char *json_strv(const cJSON *obj, ...) __attribute__((sentinel));
 /* Returns obj[key] when it is an object (NULL otherwise). */

@@ -67,7 +67,7 @@ static void add_stored_version(cJSON *obj)
 	const cJSON *v;
 	cJSON *st = json_obj_force(obj, "status");
 	cJSON_ArrayForEach(v, json_getv(obj, "spec", "versions", NULL)) {
-		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "storage")) || !json_str(v, "name"))
+		if (!json_true(v, "storage") || !json_str(v, "name"))
 			continue;
 		cJSON *sv = json_getv(st, "storedVersions", NULL), *it;
 		if (!cJSON_IsArray(sv)) {
@@ -175,8 +175,8 @@ static void validate_version(const cJSON *v, size_t i, int beta, struct field_er
 		field_errors_add(errs, FE_REQUIRED, path, NULL, NULL);
 	else if (validate_dns1035_label(name, &why))
 		field_errors_add_str(errs, FE_INVALID, path, name, "%s", buf_str(&why));
-	*storage += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "storage"));
-	*served += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "served"));
+	*storage += json_true(v, "storage");
+	*served += json_true(v, "served");
 	const cJSON *schema = json_getv(v, "schema", "openAPIV3Schema", NULL);
 	snprintf(path, sizeof(path), "spec.versions[%zu].schema.openAPIV3Schema", i);
 	if (!beta && !schema) {
@@ -304,7 +304,7 @@ static void validate_with(const cJSON *obj, const cJSON *old, int beta, struct f
 		lax |= !json_strv(ov, "schema", "openAPIV3Schema", "type", NULL);
 	validate_versions(spec, lax, errs);
 	validate_all_subresources(spec, errs);
-	int puf = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "preserveUnknownFields"));
+	int puf = json_true(spec, "preserveUnknownFields");
 	int old_puf = cJSON_IsTrue(json_getv(old, "spec", "preserveUnknownFields", NULL));
 	if (!beta && puf && !old_puf)
 		field_errors_add(errs, FE_INVALID, "spec.preserveUnknownFields", cJSON_GetObjectItemCaseSensitive(spec, "preserveUnknownFields"),

@@ -46,11 +46,6 @@ static void path_key(struct buf *p, const char *key)
 	buf_adds(p, key);
 }
 
-static int is_true(const cJSON *s, const char *key)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, key));
-}
-
 /* The schema of the object member key: its property, else additionalProperties (a schema),
  * else NULL. */
 static const cJSON *member_schema(const cJSON *s, const char *key)
@@ -81,7 +76,7 @@ static void note_unknown(struct fieldcheck *unknown, const struct buf *path)
 
 static void prune_object(const cJSON *s, cJSON *v, int embedded, struct buf *path, struct fieldcheck *unknown)
 {
-	int preserve = is_true(s, "x-kubernetes-preserve-unknown-fields");
+	int preserve = json_true(s, "x-kubernetes-preserve-unknown-fields");
 	size_t len = path->len;
 	cJSON *m = v->child, *next;
 	for (; m; m = next) {
@@ -91,8 +86,8 @@ static void prune_object(const cJSON *s, cJSON *v, int embedded, struct buf *pat
 		path_key(path, m->string);
 		const cJSON *ms = s ? member_schema(s, m->string) : NULL;
 		if (ms) {
-			prune(ms, m, is_true(ms, "x-kubernetes-embedded-resource"), path, unknown);
-		} else if (s && is_true(s, "additionalProperties")) {
+			prune(ms, m, json_true(ms, "x-kubernetes-embedded-resource"), path, unknown);
+		} else if (s && json_true(s, "additionalProperties")) {
 			prune(NULL, m, 0, path, unknown); /* any key, but nothing inside an object */
 		} else if (!preserve) {
 			note_unknown(unknown, path);
@@ -111,12 +106,12 @@ static void prune(const cJSON *s, cJSON *v, int embedded, struct buf *path, stru
 		size_t len = path->len;
 		int i = 0;
 		cJSON *e;
-		if (!items && is_true(s, "x-kubernetes-preserve-unknown-fields"))
+		if (!items && json_true(s, "x-kubernetes-preserve-unknown-fields"))
 			return;
 		cJSON_ArrayForEach(e, v)
 		{
 			buf_addf(path, "[%d]", i++);
-			prune(items, e, is_true(items, "x-kubernetes-embedded-resource"), path, unknown);
+			prune(items, e, json_true(items, "x-kubernetes-embedded-resource"), path, unknown);
 			buf_truncate(path, len);
 		}
 	}
@@ -138,7 +133,7 @@ static void apply_default(const cJSON *s, cJSON *v);
 static void default_member(cJSON *v, const char *key, cJSON *cur, const cJSON *ms)
 {
 	const cJSON *def = cJSON_GetObjectItemCaseSensitive(ms, "default");
-	if (cur && !(cJSON_IsNull(cur) && !is_true(ms, "nullable")))
+	if (cur && !(cJSON_IsNull(cur) && !json_true(ms, "nullable")))
 		return;
 	if (def)
 		json_set(v, key, cJSON_Duplicate(def, 1));
@@ -250,8 +245,8 @@ static int type_matches(const char *want, const cJSON *v)
 static int check_type(struct vctx *c, const cJSON *s, const cJSON *v)
 {
 	const char *want = json_str(s, "type");
-	int ios = is_true(s, "x-kubernetes-int-or-string");
-	if (cJSON_IsNull(v) && (is_true(s, "nullable") || (!want && !ios)))
+	int ios = json_true(s, "x-kubernetes-int-or-string");
+	if (cJSON_IsNull(v) && (json_true(s, "nullable") || (!want && !ios)))
 		return 0;
 	if (ios ? (cJSON_IsString(v) || type_matches("integer", v)) : (!want || !*want || type_matches(want, v)))
 		return 0;
@@ -427,7 +422,7 @@ static void bound_error(struct vctx *c, const cJSON *v, const char *dir, int exc
 static void check_number(struct vctx *c, const cJSON *s, const cJSON *v)
 {
 	double lim, d = v->valuedouble;
-	int exmax = is_true(s, "exclusiveMaximum"), exmin = is_true(s, "exclusiveMinimum");
+	int exmax = json_true(s, "exclusiveMaximum"), exmin = json_true(s, "exclusiveMinimum");
 	if (get_num(s, "multipleOf", &lim) && lim > 0) {
 		double q = d / lim;
 		if (fabs(q - round(q)) > 1e-9 * fmax(1, fabs(q))) {
@@ -539,7 +534,7 @@ static void check_array(struct vctx *c, const cJSON *s, const cJSON *v)
 		snprintf(what, sizeof(what), "should have at least %.0f items", lim);
 		body_error_raw(c, count, what);
 	}
-	if (is_true(s, "uniqueItems")) {
+	if (json_true(s, "uniqueItems")) {
 		const cJSON *a, *b;
 		int dup = 0;
 		for (a = v->child; a && !dup; a = a->next)

@@ -252,7 +252,7 @@ static struct crd_kind *kind_new(const cJSON *crd, const cJSON *version)
 	set_columns(ck, version);
 	const cJSON *schema = json_getv(version, "schema", "openAPIV3Schema", NULL);
 	ck->schema = cJSON_IsObject(schema) ? cJSON_Duplicate(schema, 1) : NULL;
-	ck->preserve_unknown = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "preserveUnknownFields"));
+	ck->preserve_unknown = json_true(spec, "preserveUnknownFields");
 	struct kind *k = &ck->k;
 	k->group = ck->group, k->version = ck->version, k->kind = ck->kindname;
 	k->plural = ck->plural, k->singular = ck->singular;
@@ -343,7 +343,7 @@ static void crd_sync(const cJSON *crd)
 	size_t n = (size_t)cJSON_GetArraySize(vs), m = 0;
 	const cJSON **sorted = xcalloc(n + 1, sizeof(*sorted));
 	cJSON_ArrayForEach(v, vs)
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "served")) && json_str(v, "name"))
+		if (json_true(v, "served") && json_str(v, "name"))
 			sorted[m++] = v;
 	qsort(sorted, m, sizeof(*sorted), version_cmp);
 	e->kinds = xcalloc(m + 1, sizeof(*e->kinds));

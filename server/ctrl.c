@@ -107,7 +107,7 @@ const cJSON *ctrl_owner(const cJSON *obj)
 {
 	const cJSON *o;
 	cJSON_ArrayForEach(o, json_getv(obj, "metadata", "ownerReferences", NULL))
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "controller")))
+		if (json_true(o, "controller"))
 			return o;
 	return NULL;
 }

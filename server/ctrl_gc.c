@@ -282,7 +282,7 @@ static int blocks(struct gc *g, const char *key, const char *uid, cJSON **dep)
 	*dep = kv ? obj_parse(kv) : NULL;
 	cJSON_ArrayForEach(r, json_getv(*dep, "metadata", "ownerReferences", NULL))
 		if (json_str(r, "uid") && !strcmp(json_str(r, "uid"), uid) &&
-		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "blockOwnerDeletion")))
+		    json_true(r, "blockOwnerDeletion"))
 			return 1;
 	return 0;
 }

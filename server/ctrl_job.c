@@ -478,7 +478,7 @@ static struct jctx *jctx_load(struct jobc *c, struct wl_sync *s, const char *ns,
 	x->pfp = json_obj(spec, "podFailurePolicy");
 	x->spol = json_obj(spec, "successPolicy");
 	x->indexed = mode && !strcmp(mode, "Indexed");
-	x->suspended = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "suspend"));
+	x->suspended = json_true(spec, "suspend");
 	x->deleting = wl_deleting(job);
 	const char *prp = json_str(spec, "podReplacementPolicy");
 	x->only_failed = (prp && !strcmp(prp, "Failed")) || x->pfp;

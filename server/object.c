@@ -79,7 +79,7 @@ void *obj_index(const char *key, const char *value, size_t len)
 	const char *uid = json_strv(obj, "metadata", "uid", NULL), *owner = NULL;
 	const cJSON *o;
 	cJSON_ArrayForEach(o, json_getv(obj, "metadata", "ownerReferences", NULL))
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "controller")))
+		if (json_true(o, "controller"))
 			owner = json_str(o, "uid");
 	add_pair(&a->fields, &a->nfields, xstrdup("x.uid"), xstrdup(uid ? uid : ""));
 	add_pair(&a->fields, &a->nfields, xstrdup("x.owner"), xstrdup(owner ? owner : ""));

@@ -302,11 +302,6 @@ static cJSON *string_prop(const char *doc)
 #define DOC_KIND "The kind of this object, in CamelCase."
 #define DOC_METADATA "Standard object's metadata."
 
-static int is_true(const cJSON *o, const char *key)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
 /* Drops name from s's required list. */
 static void not_required(cJSON *s, const char *name)
 {
@@ -328,24 +323,24 @@ static void to_v2(cJSON *s)
 		json_del(s, junctors[i]);
 	cJSON *p;
 	cJSON_ArrayForEach(p, json_obj(s, "properties")) {
-		if (is_true(p, "nullable"))
+		if (json_true(p, "nullable"))
 			not_required(s, p->string);
 		to_v2(p);
 	}
 	cJSON *ap = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
 	if (cJSON_IsObject(ap)) {
-		if (is_true(ap, "nullable"))
+		if (json_true(ap, "nullable"))
 			json_del(s, "required");
 		to_v2(ap);
 	}
 	to_v2(cJSON_GetObjectItemCaseSensitive(s, "items"));
-	if (is_true(s, "nullable")) {
+	if (json_true(s, "nullable")) {
 		json_del(s, "type");
 		json_del(s, "nullable");
 		json_del(s, "items");
 		json_del(s, "properties");
 	}
-	if (is_true(s, "x-kubernetes-preserve-unknown-fields")) {
+	if (json_true(s, "x-kubernetes-preserve-unknown-fields")) {
 		json_del(s, "items");
 		json_del(s, "properties");
 	}
@@ -364,7 +359,7 @@ static void embedded(cJSON *s, int v2)
 		embedded(p, v2);
 	embedded(cJSON_GetObjectItemCaseSensitive(s, "items"), v2);
 	embedded(cJSON_GetObjectItemCaseSensitive(s, "additionalProperties"), v2);
-	if ((v2 && is_true(s, "x-kubernetes-preserve-unknown-fields")) || !is_true(s, "x-kubernetes-embedded-resource"))
+	if ((v2 && json_true(s, "x-kubernetes-preserve-unknown-fields")) || !json_true(s, "x-kubernetes-embedded-resource"))
 		return;
 	cJSON *props = json_obj_force(s, "properties");
 	json_set(props, "apiVersion", string_prop(DOC_API_VERSION));
@@ -390,7 +385,7 @@ void openapi_custom_definitions(const struct kind *k, int v2, cJSON *defs)
 	openapi_custom_name(k, k->kind, name, sizeof(name));
 	openapi_custom_name(k, k->list_kind, list_name, sizeof(list_name));
 	cJSON *o;
-	if (!schema || (v2 && (preserve || is_true(schema, "x-kubernetes-preserve-unknown-fields")))) {
+	if (!schema || (v2 && (preserve || json_true(schema, "x-kubernetes-preserve-unknown-fields")))) {
 		/* no properties: kubectl would take the listed ones for all there may be */
 		o = cJSON_CreateObject();
 		json_set_str(o, "type", "object");

@@ -126,7 +126,7 @@ void table_row_priorityclass(const cJSON *obj, cJSON *cells, int64_t now)
 	cJSON_AddItemToArray(cells, cJSON_CreateString(json_strv(obj, "metadata", "name", NULL) ?
 						       json_strv(obj, "metadata", "name", NULL) : ""));
 	cJSON_AddItemToArray(cells, cJSON_CreateNumber((double)value));
-	cJSON_AddItemToArray(cells, cJSON_CreateBool(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "globalDefault"))));
+	cJSON_AddItemToArray(cells, cJSON_CreateBool(json_true(obj, "globalDefault")));
 	cJSON_AddItemToArray(cells, cJSON_CreateString(age));
 	cJSON_AddItemToArray(cells, cJSON_CreateString(policy ? policy : ""));
 }
@@ -175,7 +175,7 @@ static int default_one(struct store_kv *kv, void *data)
 	json_int(pc, "value", &v);
 	if (d->best)
 		json_int(d->best, "value", &bv);
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pc, "globalDefault")) && (!d->skip || !name ||
+	if (json_true(pc, "globalDefault") && (!d->skip || !name ||
 	    strcmp(name, d->skip)) && (!d->best || v < bv)) {
 		cJSON_Delete(d->best);
 		d->best = pc;
@@ -254,7 +254,7 @@ out:
 int priority_admit_class(struct api_req *req, const cJSON *pc, const cJSON *old)
 {
 	const char *name = json_strv(pc, "metadata", "name", NULL);
-	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pc, "globalDefault")))
+	if (!json_true(pc, "globalDefault"))
 		return 0;
 	/* A create may not add a second default; an update may keep its own default flag. */
 	cJSON *d = default_class(req->srv, old ? name : NULL);

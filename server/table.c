@@ -216,7 +216,7 @@ static void pod_container_reason(const cJSON *obj, char *reason, size_t len, str
 			snprintf(reason, len, "%s", wr);
 		else if (term)
 			terminated_reason(term, "", reason, len);
-		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "ready")) &&
+		else if (json_true(c, "ready") &&
 			 json_getv(c, "state", "running", NULL)) {
 			pc->running = 1;
 			pc->ready++;
@@ -659,7 +659,7 @@ void table_row_controllerrevision(const cJSON *obj, cJSON *cells, int64_t now)
 	const cJSON *o;
 	cJSON_ArrayForEach(o, json_getv(obj, "metadata", "ownerReferences", NULL))
 	{
-		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "controller")))
+		if (!json_true(o, "controller"))
 			continue;
 		const char *av = json_str(o, "apiVersion"), *slash = av ? strchr(av, '/') : NULL;
 		snprintf(ctl, sizeof(ctl), "%s%s%.*s/%s", json_str(o, "kind") ? json_str(o, "kind") : "",

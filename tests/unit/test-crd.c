@@ -1,6 +1,7 @@
 /* Unit tests for server/crd.c and crd_serve.c: v1beta1 <-> v1 conversion of CRDs, the JSONPath
  * of printer columns, and CRD validation messages. */
 #include "test.h"
+#include "field-errors.h"
 #include "json.h"
 #include "server/crd.h"
 
@@ -43,14 +44,6 @@ TEST_IMPL(crd_jsonpath)
 	ASSERT(!crd_jsonpath(o, "spec"));
 	cJSON_Delete(o);
 	return 0;
-}
-
-static const char *error_on(const struct field_errors *e, const char *field)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (!strcmp(e->v[i].field, field))
-			return e->v[i].detail ? e->v[i].detail : "";
-	return NULL;
 }
 
 TEST_IMPL(crd_validate)

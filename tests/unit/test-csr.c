@@ -1,6 +1,7 @@
 /* Unit tests for server/csr.c: CertificateSigningRequest defaulting (v1beta1's signerName and
  * usages) and validation (upstream's messages, v1's strict and v1beta1's lax options). */
 #include "test.h"
+#include "field-errors.h"
 #include "buf.h"
 #include "json.h"
 #include "pki.h"
@@ -27,15 +28,6 @@ static cJSON *csr_obj(const char *cn, const char *signer, const char *usages)
 	buf_release(&err);
 	buf_release(&b64);
 	return obj;
-}
-
-/* The detail of the error on field (NULL if none). */
-static const char *error_on(const struct field_errors *e, const char *field)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (!strcmp(e->v[i].field, field))
-			return e->v[i].detail ? e->v[i].detail : "";
-	return NULL;
 }
 
 TEST_IMPL(csr_validate_v1)

@@ -4,6 +4,7 @@
  * pkg/apis/{core,apps,batch}/v1/defaults.go and the strategies; messages from the validation
  * packages, field paths and value rendering included). */
 #include "test.h"
+#include "field-errors.h"
 #include "buf.h"
 #include "json.h"
 #include "util.h"
@@ -83,18 +84,6 @@ static cJSON *update(const char *group, const char *kind, const cJSON *old, cons
 	if (h->validate)
 		h->validate(obj, old, errs);
 	return obj;
-}
-
-/* The errors as "field: body" lines. Caller frees. */
-static char *errs_str(const struct field_errors *e)
-{
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < e->n; i++) {
-		buf_addf(&b, "%s: ", e->v[i].field);
-		field_error_body(&e->v[i], &b);
-		buf_addch(&b, '\n');
-	}
-	return buf_detach(&b, NULL);
 }
 
 #define EXPECT_ERRS(errs, want) \

@@ -2,6 +2,7 @@
  * replicas back) and the validation of a CRD's subresources.scale (crd.c). Custom resources'
  * Scales are tested end to end (tests/e2e/test_crd_scale.py): their kinds come from the store. */
 #include "test.h"
+#include "field-errors.h"
 #include "json.h"
 #include "server/crd.h"
 #include "server/scale.h"
@@ -84,14 +85,6 @@ TEST_IMPL(scale_set_replicas_creates_path)
 	cJSON_Delete(o);
 	buf_release(&err);
 	return 0;
-}
-
-static const char *error_on(const struct field_errors *e, const char *field)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (!strcmp(e->v[i].field, field))
-			return e->v[i].detail ? e->v[i].detail : "";
-	return NULL;
 }
 
 #define CRD_HEAD "{\"metadata\":{\"name\":\"foos.a.b\"},\"spec\":{\"group\":\"a.b\",\"scope\":\"Namespaced\"," \

@@ -2,6 +2,7 @@
  * defaults, validation messages and printer cells compared with what upstream v1.33 stores,
  * answers and prints. */
 #include "test.h"
+#include "field-errors.h"
 #include "buf.h"
 #include "json.h"
 #include "util.h"
@@ -18,18 +19,6 @@ static cJSON *js(const char *s)
 	cJSON *j = json_parse(t, strlen(t), NULL);
 	free(t);
 	return j;
-}
-
-/* The errors as "field: message" lines. Caller frees. */
-static char *errs_str(const struct field_errors *e)
-{
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < e->n; i++) {
-		buf_addf(&b, "%s: ", e->v[i].field);
-		field_error_body(&e->v[i], &b);
-		buf_addch(&b, '\n');
-	}
-	return b.len ? buf_detach(&b, NULL) : xstrdup("");
 }
 
 /* The cells the kind's printer makes for obj, as compact JSON. Caller frees. */
