@@ -3,7 +3,9 @@
 # tree: sources upstream's hack/lib and test/cmd scripts, starts `kube server` in place of
 # kube-apiserver + kube-controller-manager, and calls upstream's runTests with record_command
 # wrapped (a timeout, one log per function, an ok/FAIL line). Not meant to be run by hand:
-# testcmd.sh sets KUBE_BIN, KUBECTL, COMPAT_PORT, COMPAT_LOGS, COMPAT_TIMEOUT and COMPAT_WHAT.
+# testcmd.sh sets KUBE_BIN, KUBECTL, KUBECTL_CONVERT, COMPAT_PORT, COMPAT_LOGS, COMPAT_TIMEOUT and COMPAT_WHAT,
+# and COMPAT_UPSTREAM (a directory with upstream's kube-apiserver and kube-controller-manager)
+# to run the suite against those instead, started as test-cmd.sh starts them.
 #
 # What differs from hack/make-rules/test-cmd.sh, and why:
 # - no etcd, no Go build: setup() and run_kube_apiserver/run_kube_controller_manager are
@@ -42,6 +44,8 @@ ALLOW_SKEW=true
 KUBE_OUTPUT_HOSTBIN="$COMPAT_LOGS/bin"
 mkdir -p "$KUBE_OUTPUT_HOSTBIN"
 ln -sf "$KUBECTL" "$KUBE_OUTPUT_HOSTBIN/kubectl"
+# and the kubectl-convert plugin built from the suite's tree (kubectl finds `kubectl convert` there)
+[[ -n "${KUBECTL_CONVERT-}" ]] && ln -sf "$KUBECTL_CONVERT" "$KUBE_OUTPUT_HOSTBIN/kubectl-convert"
 export KUBE_OUTPUT_HOSTBIN
 export KUBE_JUNIT_REPORT_DIR="$COMPAT_LOGS/junit"
 
@@ -205,12 +209,72 @@ compat_start_server() {
 	cp "$data/server/tls/serving.crt" "${TMPDIR:-/tmp}/apiserver.crt"
 }
 
+# For comparison: etcd, kube-apiserver and kube-controller-manager, with test-cmd.sh's flags
+# (run_kube_apiserver, run_kube_controller_manager); only the ports are the run's own.
+compat_start_upstream() {
+	ETCD_PORT=$(compat_free_port)
+	KUBE_INTEGRATION_ETCD_URL="http://${ETCD_HOST}:${ETCD_PORT}"
+	ETCD_DIR="${KUBE_TEMP}/etcd" ETCD_LOGFILE="$COMPAT_LOGS/etcd.log" kube::etcd::start
+	SERVICE_ACCOUNT_KEY="${TMPDIR}/kube-serviceaccount.key"
+	openssl genrsa -out "${SERVICE_ACCOUNT_KEY}" 2048 2>/dev/null
+	"$COMPAT_UPSTREAM/kube-apiserver" \
+		--bind-address="127.0.0.1" \
+		--authorization-mode="RBAC,AlwaysAllow" \
+		--secure-port="${SECURE_API_PORT}" \
+		--feature-gates="ServerSideApply=true" \
+		--enable-admission-plugins="LimitRanger,ResourceQuota" \
+		--disable-admission-plugins="ServiceAccount,PersistentVolumeLabel,DefaultStorageClass,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,StorageObjectInUseProtection" \
+		--etcd-servers="${KUBE_INTEGRATION_ETCD_URL}" \
+		--runtime-config=api/v1 \
+		--service-account-key-file="${SERVICE_ACCOUNT_KEY}" \
+		--service-account-lookup=true \
+		--service-account-issuer="https://kubernetes.default.svc" \
+		--service-account-signing-key-file="${SERVICE_ACCOUNT_KEY}" \
+		--cert-dir="${TMPDIR}" \
+		--service-cluster-ip-range="10.0.0.0/24" \
+		--client-ca-file=hack/testdata/ca.crt \
+		--token-auth-file=hack/testdata/auth-tokens.csv >"$COMPAT_LOGS/server.log" 2>&1 &
+	APISERVER_PID=$!
+	kube::util::wait_for_url_with_bearer_token "https://127.0.0.1:${SECURE_API_PORT}/healthz" "admin-token" "apiserver" ||
+		return 1
+	SECURE_CTLRMGR_PORT=$(compat_free_port)
+	cat >"${KUBE_TEMP}/controller-manager.kubeconfig" <<__EOF__
+kind: Config
+users:
+- name: controller-manager
+  user:
+    token: admin-token
+clusters:
+- cluster:
+    server: https://127.0.0.1:${SECURE_API_PORT}
+    insecure-skip-tls-verify: true
+  name: local
+contexts:
+- context:
+    cluster: local
+    user: controller-manager
+  name: local-context
+current-context: local-context
+__EOF__
+	"$COMPAT_UPSTREAM/kube-controller-manager" --port=0 --secure-port="${SECURE_CTLRMGR_PORT}" \
+		--kubeconfig="${KUBE_TEMP}/controller-manager.kubeconfig" >"$COMPAT_LOGS/controller-manager.log" 2>&1 &
+	CTLRMGR_PID=$!
+	kube::util::wait_for_url "https://127.0.0.1:${SECURE_CTLRMGR_PORT}/healthz" "controller-manager"
+}
+
+compat_free_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
 compat_cleanup() {
 	stop-proxy || true
-	if [[ -n "${APISERVER_PID-}" ]]; then
-		kill "${APISERVER_PID}" 2>/dev/null
-		wait "${APISERVER_PID}" 2>/dev/null
-	fi
+	local pid
+	for pid in "${CTLRMGR_PID-}" "${APISERVER_PID-}"; do
+		[[ -n "$pid" ]] || continue
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	kube::etcd::cleanup
 	[[ -n "${KUBE_TEMP-}" ]] && rm -rf "${KUBE_TEMP}"
 }
 
@@ -234,7 +298,9 @@ __EOF__
 
 trap compat_cleanup EXIT
 compat_setup
-if ! compat_start_server; then
+compat_start=compat_start_server
+[[ -n "${COMPAT_UPSTREAM-}" ]] && compat_start=compat_start_upstream
+if ! "$compat_start"; then
 	echo "FAIL the server did not start (see $COMPAT_LOGS/server.log)" >&3
 	echo "0 passed, 1 failed, 0 skipped" >&3
 	exit 1

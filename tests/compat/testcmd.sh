@@ -21,6 +21,12 @@
 #                        own age)
 #   KUBE_COMPAT_TIMEOUT  seconds each test function may run (default 300)
 #   KUBE_COMPAT_LOGS     the log directory (default $KUBE_COMPAT_CACHE/logs/DATE-kubectlVERSION)
+#   KUBE_COMPAT_SERVER   kube (default), or upstream: run the same suite, the same way, against
+#                        upstream's own kube-apiserver + kube-controller-manager v1.20.2 and etcd,
+#                        started with test-cmd.sh's flags, to compare. The two Go binaries are
+#                        built once from the suite's tree into $KUBE_COMPAT_CACHE/upstream-1.20.2
+#                        (needs Debian's golang-go, golang-github-modern-go-reflect2-dev and
+#                        etcd-server; nothing of it is committed)
 #
 # The suite comes from Debian bookworm's source package kubernetes
 # 1.20.5+really1.20.2-1.1+deb12u1 (its .orig.tar.gz is upstream v1.20.2 with test/ and hack/),
@@ -107,6 +113,79 @@ fetch_kubectl() {
 	rm -rf "$dir" && mv "$dir.tmp" "$dir"
 }
 
+# Installs Debian's Go (and the reflect2 that Go 1.19 needs, below) and etcd unless present.
+ensure_go() {
+	local pkgs=""
+	command -v go >/dev/null || pkgs="$pkgs golang-go"
+	[ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ] || pkgs="$pkgs golang-github-modern-go-reflect2-dev"
+	[ "${1-}" != etcd ] || command -v etcd >/dev/null || pkgs="$pkgs etcd-server"
+	[ -n "$pkgs" ] || return 0
+	[ "$(id -u)" -eq 0 ] || die "needs the Debian packages$pkgs (apt-get install$pkgs, as root)"
+	log "installing$pkgs"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs >&2 || die "apt-get install$pkgs failed"
+}
+
+# tree_go_build OUTDIR CMD...: builds the suite tree's cmd/CMD... into OUTDIR with Debian's Go,
+# as hack/lib/golang.sh builds them (GOPATH mode over the tree's vendor/). v1.20.2 vendors
+# github.com/modern-go/reflect2 v1.0.1, whose map decoding panics when built with Go 1.18 or
+# later (Debian's is 1.19): Debian's v1.0.2 takes its place through an overlay (the tree is not
+# changed), as upstream's release branches bumped it. The OpenAPI definitions the servers need
+# are generated, not in the tarball: Makefile.generated_files' gen_openapi for the KUBE target
+# (the packages tagged +k8s:openapi-gen=) makes them.
+tree_go_build() {
+	local out=$1 gopath="$CACHE/upstream-gopath" cmd pkgs=""
+	shift
+	for cmd in "$@"; do
+		pkgs="$pkgs k8s.io/kubernetes/cmd/$cmd"
+	done
+	mkdir -p "$gopath/src/k8s.io" "$out"
+	ln -sfn "$TREE" "$gopath/src/k8s.io/kubernetes"
+	log "building$pkgs from upstream v1.20.2 (several minutes)"
+	(
+		set -e
+		cd "$gopath/src/k8s.io/kubernetes"
+		export GO111MODULE=off GOPATH="$gopath" GOCACHE="$gopath/cache"
+		if [ "$*" != kubectl-convert ] && [ ! -f pkg/generated/openapi/zz_generated.openapi.go ]; then
+			go build -o "$gopath/openapi-gen" k8s.io/kubernetes/vendor/k8s.io/kube-openapi/cmd/openapi-gen
+			"$gopath/openapi-gen" -p k8s.io/kubernetes/pkg/generated/openapi \
+				-O zz_generated.openapi -h vendor/k8s.io/code-generator/hack/boilerplate.go.txt \
+				-r "$gopath/openapi-violations.report" -i "$({
+					grep -rl --include='*.go' '+k8s:openapi-gen=' pkg cmd plugin || true
+					grep -Rl --include='*.go' '+k8s:openapi-gen=' vendor |
+						grep -v '^vendor/k8s.io/code-generator/\|^vendor/k8s.io/sample-apiserver/' || true
+				} | grep -v '_test\.go$' | xargs -n1 dirname | LC_ALL=C sort -u |
+					sed 's|^|k8s.io/kubernetes/|' | paste -sd,)"
+		fi
+		/usr/bin/python3 - "$PWD/vendor/github.com/modern-go/reflect2" \
+			/usr/share/gocode/src/github.com/modern-go/reflect2 >"$gopath/overlay.json" <<-'__PY__'
+			import json, os, sys
+			old, new = sys.argv[1], sys.argv[2]
+			src = lambda d: {f for f in os.listdir(d) if f.endswith((".go", ".s"))}
+			r = {os.path.join(old, f): "" for f in src(old)}
+			r.update({os.path.join(old, f): os.path.join(new, f) for f in src(new)})
+			print(json.dumps({"Replace": r}))
+			__PY__
+		# shellcheck disable=SC2086 # one word per package
+		go build -overlay "$gopath/overlay.json" -tags selinux,notest -o "$out/" $pkgs
+	) >&2 || die "building$pkgs failed"
+}
+
+# The kubectl-convert plugin of v1.20.2 (kubectl has no convert command since v1.20; the suite's
+# `kubectl convert` runs this plugin, found on PATH) under $CACHE/kubectl-convert-1.20.2.
+fetch_kubectl_convert() {
+	[ -x "$CACHE/kubectl-convert-1.20.2/kubectl-convert" ] && return
+	ensure_go
+	tree_go_build "$CACHE/kubectl-convert-1.20.2" kubectl-convert
+}
+
+# upstream's kube-apiserver and kube-controller-manager v1.20.2 under $CACHE/upstream-1.20.2.
+build_upstream() {
+	local out="$CACHE/upstream-1.20.2"
+	[ -x "$out/kube-apiserver" ] && [ -x "$out/kube-controller-manager" ] && command -v etcd >/dev/null && return
+	ensure_go etcd
+	tree_go_build "$out" kube-apiserver kube-controller-manager
+}
+
 # A free TCP port on 127.0.0.1 (the kernel's pick).
 free_port() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -127,9 +206,19 @@ main() {
 	mkdir -p "$CACHE"
 	fetch_suite
 	fetch_kubectl
+	fetch_kubectl_convert
 	local kubectl=${KUBECTL:-$CACHE/kubectl-1.20.0/kubectl}
 	[ -x "$kubectl" ] || die "KUBECTL $kubectl is not executable"
-	local kube=${KUBE_BIN:-}
+	local kube=${KUBE_BIN:-} server=${KUBE_COMPAT_SERVER:-kube} upstream=""
+	case "$server" in
+	kube) ;;
+	upstream)
+		build_upstream
+		upstream=$CACHE/upstream-1.20.2
+		kube=none
+		;;
+	*) die "KUBE_COMPAT_SERVER is kube or upstream, not $server" ;;
+	esac
 	if [ -z "$kube" ]; then
 		log "building kube (make -C $REPO build/kube)"
 		make -s -C "$REPO" build/kube >&2 || die "the build failed"
@@ -140,10 +229,11 @@ main() {
 	[ -n "$ver" ] || ver=$("$kubectl" version --client 2>/dev/null | sed -n 's/^Client Version: //p' | head -1)
 	local logs=${KUBE_COMPAT_LOGS:-$CACHE/logs/$(date -u +%Y%m%dT%H%M%S)-kubectl${ver:-unknown}}
 	mkdir -p "$logs"
-	log "kubectl $ver, kube $kube, logs in $logs"
+	log "kubectl $ver, server ${upstream:-$kube}, logs in $logs"
 	local port
 	port=$(free_port)
-	KUBE_BIN=$kube KUBECTL=$kubectl COMPAT_PORT=$port COMPAT_LOGS=$logs COMPAT_TIMEOUT=$TIMEOUT \
+	KUBE_BIN=$kube COMPAT_UPSTREAM=$upstream KUBECTL=$kubectl \
+		KUBECTL_CONVERT=$CACHE/kubectl-convert-1.20.2/kubectl-convert COMPAT_PORT=$port COMPAT_LOGS=$logs COMPAT_TIMEOUT=$TIMEOUT \
 		COMPAT_WHAT="$*" bash "$HERE/runtests.bash" "$TREE"
 }
 
