@@ -276,6 +276,45 @@ static int decode_body(struct api_req *req, const char *type_name)
 	return 0;
 }
 
+/* The Go package of upstream's internal type for a group: the group's first label, but "core"
+ * for the core group and events.k8s.io, "networking" for extensions (its Ingress). */
+static size_t internal_package(const char *api_version, const char **pkg)
+{
+	const char *slash = strchr(api_version, '/');
+	if (!slash || !strncmp(api_version, "events.k8s.io/", 14)) {
+		*pkg = "core";
+		return 4;
+	}
+	if (!strncmp(api_version, "extensions/", 11)) {
+		*pkg = "networking";
+		return 10;
+	}
+	*pkg = api_version;
+	return strcspn(api_version, "./");
+}
+
+/* A body of another built-in kind than the resource's: upstream decodes it as that kind, then
+ * fails to convert it to the resource's internal type ("Pod in version "v1" cannot be handled
+ * as a Namespace: converting (v1.Pod) to (core.Namespace): unknown conversion"). Fills req->err
+ * and returns 1 when body_av/body_kind is such a kind; 0 otherwise (custom resources and
+ * unknown kinds: the caller's own checks answer). */
+static int conversion_error(struct api_req *req, const char *body_av, const char *body_kind, const char *api_version,
+			    const char *kind)
+{
+	const char *slash = strrchr(body_av, '/'), *version = slash ? slash + 1 : body_av, *pkg;
+	char group[128];
+	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - body_av) : 0, body_av);
+	const struct kind *src = kind_by_gvk(group, version, body_kind);
+	if (!src || (src->flags & KIND_CUSTOM) || (req->kind->flags & KIND_CUSTOM) ||
+	    !strncmp(api_version, "apiextensions.k8s.io/", 21))
+		return 0;
+	size_t n = internal_package(api_version, &pkg);
+	api_error_bad_request(&req->err, "%s in version \"%s\" cannot be handled as a %s: converting (%s.%s) to "
+					 "(%.*s.%s): unknown conversion",
+			      body_kind, version, kind, version, body_kind, (int)n, pkg, kind);
+	return 1;
+}
+
 /* Checks apiVersion and kind of a decoded object against the URL and fills them in when the
  * body omits them (the Python client omits them). Returns 0 or fills req->err. */
 static int check_type(struct api_req *req, cJSON *obj, const char *api_version, const char *kind)
@@ -287,6 +326,8 @@ static int check_type(struct api_req *req, cJSON *obj, const char *api_version, 
 		return -1;
 	}
 	const char *av = json_str(obj, "apiVersion"), *kd = json_str(obj, "kind");
+	if (kd && *kd && strcmp(kd, kind) && conversion_error(req, av && *av ? av : api_version, kd, api_version, kind))
+		return -1;
 	if (av && *av && strcmp(av, api_version)) {
 		api_error_bad_request(&req->err,
 				      "the API version in the data (%s) does not match the expected API version (%s)",

@@ -328,6 +328,24 @@ def test_body_of_wrong_types(kubectl, server, tmp_path):
                               'string into Go struct field DeploymentSpec.spec.replicas of type int32')
 
 
+def test_body_of_another_kind(kubectl, server, tmp_path):
+    """A body of another built-in kind fails as upstream's conversion to the resource's type fails
+    (test-cmd's create.sh posts a Pod with `kubectl create --raw /api/v1/namespaces`)."""
+    f = tmp_path / "pod.json"
+    f.write_text(json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "ak"},
+                             "spec": {"containers": [{"name": "c", "image": "x"}]}}))
+    p = kubectl.run("create", "--raw", "/api/v1/namespaces", "-f", str(f), check=False)
+    assert p.returncode == 1
+    assert ('Pod in version "v1" cannot be handled as a Namespace: converting (v1.Pod) to (core.Namespace): '
+            'unknown conversion') in p.stderr
+    code, out = api(server, "POST", "/apis/apps/v1/namespaces/default/deployments",
+                    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ak"}})
+    assert code == 400 and out["reason"] == "BadRequest", out
+    assert out["message"] == ('ConfigMap in version "v1" cannot be handled as a Deployment: converting (v1.ConfigMap) '
+                              'to (apps.Deployment): unknown conversion')
+    assert kubectl.run("get", "ns", "ak", check=False).returncode == 1
+
+
 def test_events_shared_between_apis(kubectl, tmp_path):
     """events.k8s.io/v1 and core/v1 Events are one collection in two forms, as upstream."""
     f = tmp_path / "ev.yaml"
