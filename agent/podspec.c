@@ -416,7 +416,8 @@ int podspec_resolv_conf(const cJSON *pod, const char *cluster_dns, const char *c
 		const char *ns = json_strv(pod, "metadata", "namespace", NULL), *d = cluster_domain ? cluster_domain : "cluster.local";
 		char *s1 = xasprintf("%s.svc.%s", ns ? ns : "default", d), *s2 = xasprintf("svc.%s", d);
 		add_unique(r.ns, cluster_dns, 0);
-		add_unique(r.search, s1, 0);
+		if (word_ok(s1)) /* the server checks namespace names; a line is not injected here either */
+			add_unique(r.search, s1, 0);
 		add_unique(r.search, s2, 0);
 		add_unique(r.search, d, 0);
 		free(s1);

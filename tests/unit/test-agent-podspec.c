@@ -201,6 +201,12 @@ TEST_IMPL(podspec_resolv)
 		   "search d.svc.cluster.local svc.cluster.local cluster.local corp.example lab.example\n"
 		   "nameserver 10.43.0.10\nnameserver 1.1.1.1\noptions ndots:1\n");
 	ASSERT_STR(resolv(&out, "{\"spec\":{\"dnsPolicy\":\"Bogus\"}}", "10.43.0.10"), "ERROR");
+	/* a namespace that could not be a search word (the server never lets one through) adds no
+	 * line of its own (found by fuzz-podspec) */
+	ASSERT_STR(resolv(&out, "{\"metadata\":{\"namespace\":\"x\\n\\nnameserver 6.6.6.6\"},\"spec\":{}}",
+			  "10.43.0.10"),
+		   "search svc.cluster.local cluster.local corp.example lab.example\n"
+		   "nameserver 10.43.0.10\noptions ndots:5\n");
 	buf_release(&out);
 	return 0;
 }
