@@ -296,14 +296,14 @@ static size_t internal_package(const char *api_version, const char **pkg)
 /* A body of another built-in kind than the resource's: upstream decodes it as that kind, then
  * fails to convert it to the resource's internal type ("Pod in version "v1" cannot be handled
  * as a Namespace: converting (v1.Pod) to (core.Namespace): unknown conversion"). Fills req->err
- * and returns 1 when body_av/body_kind is such a kind; 0 otherwise (custom resources and
- * unknown kinds: the caller's own checks answer). */
+ * and returns 1 when body_av/body_kind is such a kind; 0 otherwise (unknown kinds, custom
+ * resources and CRDs, which upstream decodes as unstructured objects: the caller's own checks
+ * answer). */
 static int conversion_error(struct api_req *req, const char *body_av, const char *body_kind, const char *api_version,
 			    const char *kind)
 {
-	const char *slash = strrchr(body_av, '/'), *version = slash ? slash + 1 : body_av, *pkg;
 	char group[128];
-	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - body_av) : 0, body_av);
+	const char *version = api_version_split(body_av, group, sizeof(group)), *pkg;
 	const struct kind *src = kind_by_gvk(group, version, body_kind);
 	if (!src || (src->flags & KIND_CUSTOM) || (req->kind->flags & KIND_CUSTOM) ||
 	    !strncmp(api_version, "apiextensions.k8s.io/", 21))
@@ -351,11 +351,8 @@ static int check_type(struct api_req *req, cJSON *obj, const char *api_version, 
 static int check_fields(struct api_req *req, cJSON *obj, const char *api_version, const char *kind)
 {
 	const char *mode = req->q.field_validation ? req->q.field_validation : "";
-	char group[128] = "", version[64];
-	const char *slash = strchr(api_version, '/');
-	snprintf(version, sizeof(version), "%s", slash ? slash + 1 : api_version);
-	if (slash)
-		snprintf(group, sizeof(group), "%.*s", (int)MIN((size_t)(slash - api_version), sizeof(group) - 1), api_version);
+	char group[128];
+	const char *version = api_version_split(api_version, group, sizeof(group));
 	if (*mode && strcmp(mode, "Strict") && strcmp(mode, "Warn") && strcmp(mode, "Ignore")) {
 		api_error_bad_request(&req->err, "fieldValidation must be one of \"Ignore\", \"Warn\" or \"Strict\", not \"%s\"", mode);
 		return -1;
@@ -390,10 +387,8 @@ static int check_fields(struct api_req *req, cJSON *obj, const char *api_version
  * with 400 and encoding/json's words. Returns 0 or fills req->err. */
 static int check_decode(struct api_req *req, const cJSON *obj, const char *api_version, const char *kind)
 {
-	char group[128] = "";
-	const char *slash = strchr(api_version, '/'), *version = slash ? slash + 1 : api_version;
-	if (slash)
-		snprintf(group, sizeof(group), "%.*s", (int)MIN((size_t)(slash - api_version), sizeof(group) - 1), api_version);
+	char group[128];
+	const char *version = api_version_split(api_version, group, sizeof(group));
 	struct buf msg = BUF_INIT;
 	if (sch_check_decode(sch_kind_type(group, version, kind), obj, &msg) == 0)
 		return 0;

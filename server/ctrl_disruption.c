@@ -80,13 +80,11 @@ static int scaled(const cJSON *v, int64_t total, int64_t *out, struct buf *why)
 static cJSON *controller_of(struct ctrl_mgr *m, const cJSON *ref, const char *ns, const struct kind **kp)
 {
 	const char *av = json_str(ref, "apiVersion"), *kind = json_str(ref, "kind"), *uid = json_str(ref, "uid");
-	const char *slash = av ? strchr(av, '/') : NULL;
-	char group[128] = "";
+	char group[128];
 	if (!av || !kind)
 		return NULL;
-	if (slash)
-		snprintf(group, sizeof(group), "%.*s", (int)(slash - av), av);
-	const struct kind *k = kind_by_gvk(group, slash ? slash + 1 : av, kind);
+	const char *version = api_version_split(av, group, sizeof(group));
+	const struct kind *k = kind_by_gvk(group, version, kind);
 	if (!k || !(k->flags & KIND_SCALE))
 		return NULL;
 	struct store_kv *kv = informer_get(informer_of(m, k), ns, json_str(ref, "name"));

@@ -134,6 +134,9 @@ size_t registry_count(void);
 const struct kind *registry_at(size_t i);
 const struct kind *kind_by_resource(const char *group, const char *version, const char *plural);
 const struct kind *kind_by_gvk(const char *group, const char *version, const char *kind);
+/* Splits an apiVersion ("apps/v1", "v1") at its first '/': copies the group ("" for the core
+ * group; at most n - 1 bytes) into group and returns the version. */
+const char *api_version_split(const char *api_version, char *group, size_t n);
 /* The kind a storage key belongs to, or NULL. */
 const struct kind *kind_by_key(const char *key);
 /* Storage key of an object / prefix of a collection ("/registry/core/pods/default/web"). */

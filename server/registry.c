@@ -389,6 +389,13 @@ const struct kind *kind_by_gvk(const char *group, const char *version, const cha
 	return NULL;
 }
 
+const char *api_version_split(const char *api_version, char *group, size_t n)
+{
+	const char *slash = strchr(api_version, '/');
+	snprintf(group, n, "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
+	return slash ? slash + 1 : api_version;
+}
+
 const struct kind *kind_by_key(const char *key)
 {
 	for (size_t i = 0; i < registry_count(); i++) {

@@ -3,7 +3,7 @@
 # tree: sources upstream's hack/lib and test/cmd scripts, starts `kube server` in place of
 # kube-apiserver + kube-controller-manager, and calls upstream's runTests with record_command
 # wrapped (a timeout, one log per function, an ok/FAIL line). Not meant to be run by hand:
-# testcmd.sh sets KUBE_BIN, KUBECTL, KUBECTL_CONVERT, COMPAT_PORT, COMPAT_LOGS, COMPAT_TIMEOUT and COMPAT_WHAT,
+# testcmd.sh sets KUBE_BIN, KUBECTL, KUBECTL_CONVERT, COMPAT_LOGS, COMPAT_TIMEOUT and COMPAT_WHAT,
 # and COMPAT_UPSTREAM (a directory with upstream's kube-apiserver and kube-controller-manager)
 # to run the suite against those instead, started as test-cmd.sh starts them.
 #
@@ -37,7 +37,12 @@ export KUBE_PANIC_WATCH_DECODE_ERROR="${KUBE_PANIC_WATCH_DECODE_ERROR:-true}"
 source "${KUBE_ROOT}/hack/lib/init.sh"
 source "${KUBE_ROOT}/hack/lib/test.sh"
 
-SECURE_API_PORT=$COMPAT_PORT
+# A free TCP port on 127.0.0.1 (the kernel's pick).
+compat_free_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+SECURE_API_PORT=$(compat_free_port)
 # shellcheck disable=SC2034 # read by legacy-script.sh runTests
 ALLOW_SKEW=true
 # legacy-script.sh puts KUBE_OUTPUT_HOSTBIN first on PATH: make it hold the kubectl under test.
@@ -260,10 +265,6 @@ __EOF__
 		--kubeconfig="${KUBE_TEMP}/controller-manager.kubeconfig" >"$COMPAT_LOGS/controller-manager.log" 2>&1 &
 	CTLRMGR_PID=$!
 	kube::util::wait_for_url "https://127.0.0.1:${SECURE_CTLRMGR_PORT}/healthz" "controller-manager"
-}
-
-compat_free_port() {
-	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 compat_cleanup() {

@@ -187,11 +187,6 @@ build_upstream() {
 	tree_go_build "$out" kube-apiserver kube-controller-manager
 }
 
-# A free TCP port on 127.0.0.1 (the kernel's pick).
-free_port() {
-	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # The tools the suite and the downloads use, all Debian packages.
 check_tools() {
 	local t missing=""
@@ -231,10 +226,8 @@ main() {
 	local logs=${KUBE_COMPAT_LOGS:-$CACHE/logs/$(date -u +%Y%m%dT%H%M%S)-kubectl${ver:-unknown}}
 	mkdir -p "$logs"
 	log "kubectl $ver, server ${upstream:-$kube}, logs in $logs"
-	local port
-	port=$(free_port)
 	KUBE_BIN=$kube COMPAT_UPSTREAM=$upstream KUBECTL=$kubectl \
-		KUBECTL_CONVERT=$CACHE/kubectl-convert-1.20.2/kubectl-convert COMPAT_PORT=$port COMPAT_LOGS=$logs COMPAT_TIMEOUT=$TIMEOUT \
+		KUBECTL_CONVERT=$CACHE/kubectl-convert-1.20.2/kubectl-convert COMPAT_LOGS=$logs COMPAT_TIMEOUT=$TIMEOUT \
 		COMPAT_WHAT="$*" bash "$HERE/runtests.bash" "$TREE"
 }
 
